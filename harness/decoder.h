@@ -1,0 +1,38 @@
+// Decoder: the interface every disassembler adapter implements (adapters/<library>/).
+#ifndef X86DIFF_HARNESS_DECODER_H_
+#define X86DIFF_HARNESS_DECODER_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "harness/decode_result.h"
+#include "harness/mode.h"
+
+namespace x86diff {
+
+// Contract: Decode() looks at the first instruction of `code` in `mode` (the library configured
+// with that mode's machine mode and default operand/address size) and reports it. An invalid
+// instruction is a normal result (valid == false), not an error; a non-OK status means the
+// library itself failed (e.g. could not be initialised). Implementations hold per-mode library
+// handles created once; Decode() is const but not thread-safe unless stated.
+class Decoder {
+ public:
+  Decoder() = default;
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+  virtual ~Decoder() = default;
+
+  // Stable lower-case target name used in outcomes and signatures ("capstone", "zydis").
+  virtual absl::string_view name() const = 0;
+  // Library name and version for reports ("Capstone 4.0.2").
+  virtual std::string version() const = 0;
+
+  virtual absl::StatusOr<DecodeResult> Decode(Mode mode,
+                                              absl::Span<const uint8_t> code) const = 0;
+};
+
+}  // namespace x86diff
+
+#endif  // X86DIFF_HARNESS_DECODER_H_
