@@ -5,9 +5,12 @@
 //   u8  mode           Mode numeric value (0..4)
 //   u8  code_length    0..kMaxCodeBytes
 //   u8  code[code_length]
-//   sections*         u8 tag, u16 length, payload[length]; version 1 defines no tag, so any
-//                      trailing byte is an error. Later versions add state as sections so that
-//                      version-1 files keep loading.
+//   version 1: nothing follows; any trailing byte is an error.
+//   version 2: zero or more sections: u8 tag, u16 length, payload[length]
+//     tag 1 "state": 16 GPRs (x86 register number order) then RFLAGS, u64 each (136 bytes); once.
+//     tag 2 "scratch patch": u16 offset into scratch, then the bytes; within the scratch pages.
+// Serialization writes version 1 when the case has no state and no patches, so decoder corpora
+// stay in the compact form, and version 1 files keep loading forever.
 #ifndef X86DIFF_HARNESS_TEST_CASE_CODEC_H_
 #define X86DIFF_HARNESS_TEST_CASE_CODEC_H_
 
@@ -21,7 +24,9 @@
 
 namespace x86diff {
 
-inline constexpr uint8_t kTestCaseFormatVersion = 1;
+inline constexpr uint8_t kTestCaseFormatVersion = 2;  // newest version this build reads
+inline constexpr uint8_t kTestCaseSectionState = 1;
+inline constexpr uint8_t kTestCaseSectionScratchPatch = 2;
 // Corpus files larger than this are rejected before parsing.
 inline constexpr size_t kMaxEncodedTestCaseBytes = 4096;
 
@@ -29,7 +34,7 @@ inline constexpr size_t kMaxEncodedTestCaseBytes = 4096;
 std::vector<uint8_t> SerializeTestCase(const TestCase& test_case);
 
 // Parses the binary form. Malformed input (empty, truncated, unknown version or mode, oversized
-// code, trailing bytes) gives InvalidArgument with the byte offset and what was expected.
+// code, unknown or malformed sections) gives InvalidArgument with the byte offset and what was expected.
 absl::StatusOr<TestCase> ParseTestCase(absl::Span<const uint8_t> bytes);
 
 }  // namespace x86diff

@@ -1,5 +1,8 @@
 // Readable JSON form of TestCase, for findings, reviews and hand-written cases:
 //   {"format": "x86diff-testcase", "version": 1, "mode": "long64", "code": "48 01 d8"}
+// Version 2 adds optional execution state: "state": {"rax": "0x10", ..., "rflags": "0x202"}
+// (registers not named keep DefaultInitialState values) and "scratch": [{"offset": 16,
+// "bytes": "de ad"}] patches over the default scratch contents.
 #ifndef X86DIFF_HARNESS_TEST_CASE_JSON_H_
 #define X86DIFF_HARNESS_TEST_CASE_JSON_H_
 
