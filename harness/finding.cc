@@ -3,8 +3,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "harness/atomic_file.h"
+#include "harness/hex.h"
 #include "harness/status_macros.h"
 #include "harness/test_case_codec.h"
 #include "harness/test_case_json.h"
@@ -49,6 +52,99 @@ absl::StatusOr<uint64_t> GetUnsigned(const nlohmann::json& object, absl::string_
   return it->get<uint64_t>();
 }
 
+std::string HexU64(uint64_t value) { return absl::StrFormat("0x%x", value); }
+
+absl::StatusOr<uint64_t> GetHexU64(const nlohmann::json& object, absl::string_view where,
+                                   const char* field) {
+  ASSIGN_OR_RETURN(std::string text, GetString(object, where, field));
+  absl::string_view digits = text;
+  uint64_t value = 0;
+  if (!absl::ConsumePrefix(&digits, "0x") || !absl::SimpleHexAtoi(digits, &value)) {
+    return FieldError(where, field);
+  }
+  return value;
+}
+
+nlohmann::json ExecResultToJsonValue(const ExecResult& exec) {
+  nlohmann::json registers = nlohmann::json::object();
+  for (int i = 0; i < kGprCount; ++i) {
+    registers[std::string(kGprNames[i])] = HexU64(exec.final_state.gpr[i]);
+  }
+  registers["rip"] = HexU64(exec.final_state.rip);
+  registers["rflags"] = HexU64(exec.final_state.rflags);
+  nlohmann::json changes = nlohmann::json::array();
+  for (const MemoryChange& change : exec.memory_changes) {
+    changes.push_back({{"address", HexU64(change.address)},
+                       {"before", FormatHex(change.before)},
+                       {"after", FormatHex(change.after)}});
+  }
+  nlohmann::json value = {{"status", ExecStatusName(exec.status)},
+                          {"length", exec.length},
+                          {"registers", std::move(registers)},
+                          {"memory_changes", std::move(changes)},
+                          {"imprecise", ImpreciseFieldNames(exec.imprecise)},
+                          {"imprecise_bits", exec.imprecise},
+                          {"detail", exec.detail}};
+  if (exec.status == ExecStatus::kFault) {
+    value["vector"] = exec.vector;
+    value["vector_name"] = VectorName(exec.vector);
+    if (exec.has_error_code) value["error_code"] = HexU64(exec.error_code);
+    if (exec.has_fault_address) value["fault_address"] = HexU64(exec.fault_address);
+  }
+  return value;
+}
+
+absl::StatusOr<ExecResult> ExecResultFromJsonValue(const nlohmann::json& value,
+                                                   absl::string_view where) {
+  if (!value.is_object()) return FieldError(where, "exec");
+  ExecResult exec;
+  ASSIGN_OR_RETURN(std::string status, GetString(value, where, "status"));
+  auto parsed_status = EnumFromName<ExecStatus>(status, kExecStatusMaxValue, &ExecStatusName);
+  if (!parsed_status) return FieldError(where, "status");
+  exec.status = *parsed_status;
+  ASSIGN_OR_RETURN(uint64_t length, GetUnsigned(value, where, "length"));
+  exec.length = static_cast<uint8_t>(length);
+  if (exec.status == ExecStatus::kFault) {
+    ASSIGN_OR_RETURN(uint64_t vector, GetUnsigned(value, where, "vector"));
+    if (vector > 255) return FieldError(where, "vector");
+    exec.vector = static_cast<uint8_t>(vector);
+    if (value.contains("error_code")) {
+      ASSIGN_OR_RETURN(exec.error_code, GetHexU64(value, where, "error_code"));
+      exec.has_error_code = true;
+    }
+    if (value.contains("fault_address")) {
+      ASSIGN_OR_RETURN(exec.fault_address, GetHexU64(value, where, "fault_address"));
+      exec.has_fault_address = true;
+    }
+  }
+  auto registers = value.find("registers");
+  if (registers == value.end() || !registers->is_object()) return FieldError(where, "registers");
+  for (int i = 0; i < kGprCount; ++i) {
+    ASSIGN_OR_RETURN(exec.final_state.gpr[i],
+                     GetHexU64(*registers, where, std::string(kGprNames[i]).c_str()));
+  }
+  ASSIGN_OR_RETURN(exec.final_state.rip, GetHexU64(*registers, where, "rip"));
+  ASSIGN_OR_RETURN(exec.final_state.rflags, GetHexU64(*registers, where, "rflags"));
+  auto changes = value.find("memory_changes");
+  if (changes == value.end() || !changes->is_array()) return FieldError(where, "memory_changes");
+  for (const auto& change : *changes) {
+    MemoryChange parsed;
+    ASSIGN_OR_RETURN(parsed.address, GetHexU64(change, where, "address"));
+    ASSIGN_OR_RETURN(std::string before, GetString(change, where, "before"));
+    ASSIGN_OR_RETURN(std::string after, GetString(change, where, "after"));
+    auto before_bytes = ParseHex(before);
+    auto after_bytes = ParseHex(after);
+    if (!before_bytes.ok() || !after_bytes.ok()) return FieldError(where, "memory_changes");
+    parsed.before = *std::move(before_bytes);
+    parsed.after = *std::move(after_bytes);
+    exec.memory_changes.push_back(std::move(parsed));
+  }
+  ASSIGN_OR_RETURN(uint64_t imprecise, GetUnsigned(value, where, "imprecise_bits"));
+  exec.imprecise = static_cast<uint32_t>(imprecise);
+  ASSIGN_OR_RETURN(exec.detail, GetString(value, where, "detail"));
+  return exec;
+}
+
 absl::StatusOr<Outcome> OutcomeFromJsonValue(const nlohmann::json& value) {
   if (!value.is_object()) return absl::InvalidArgumentError("finding JSON: outcome not an object");
   Outcome outcome;
@@ -76,6 +172,9 @@ absl::StatusOr<Outcome> OutcomeFromJsonValue(const nlohmann::json& value) {
   decode.prefixes = static_cast<uint32_t>(prefixes);
   ASSIGN_OR_RETURN(uint64_t id, GetUnsigned(value, outcome.target, "instruction_id"));
   decode.instruction_id = static_cast<uint32_t>(id);
+  if (auto exec = value.find("exec"); exec != value.end()) {
+    ASSIGN_OR_RETURN(outcome.exec, ExecResultFromJsonValue(*exec, outcome.target));
+  }
   return outcome;
 }
 
@@ -126,6 +225,7 @@ nlohmann::json OutcomeToJsonValue(const Outcome& outcome) {
                       {"modified", decode.flags_modified},
                       {"undefined", decode.flags_undefined}};
   }
+  if (outcome.exec.has_value()) value["exec"] = ExecResultToJsonValue(*outcome.exec);
   return value;
 }
 

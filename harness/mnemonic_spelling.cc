@@ -17,8 +17,10 @@ namespace {
 // differently (cwde/cbw in 16-bit code, movups/movsd, jecxz/jcxz with 67, nop/bndldx, ...) are
 // real disagreements and are deliberately NOT here.
 //
-// Canonical spellings follow the Intel SDM / AMD APM opcode tables where they name one primary
-// spelling, else Zydis' spelling. The canonical side is never itself an alias (checked below).
+// Which side is canonical does not matter for comparison; we pick the name a reader expects: for
+// condition codes and for the two-name opcodes WAIT/FWAIT and XLAT/XLATB the SDM's first
+// opcode-table name (JAE, SETA, CMOVE, WAIT, XLAT), everywhere else Zydis' Intel spelling (jmp
+// far, mov, shl, ud1, popa). The canonical side is never itself an alias (checked below).
 struct Alias {
   absl::string_view alias;
   absl::string_view canonical;
@@ -64,7 +66,7 @@ constexpr Alias kAliasesByGroup[] = {
     // same operation as SHL (/4); Capstone names /6 "sal", Zydis "shl".
     {"sal", "shl"},
     // Two names for one opcode in the SDM: 9B is WAIT and FWAIT; D7 is XLAT and XLATB.
-    {"wait", "fwait"},
+    {"fwait", "wait"},
     {"xlatb", "xlat"},
     // DB E4 is the 287's FSETPM (a no-op since the 387); Zydis names it by that effect.
     {"fsetpm287_nop", "fsetpm"},
@@ -126,15 +128,14 @@ struct PredicateFamily {
 
 // SDM Vol. 2 CMPPS, Table 3-1 and VCMPPS, Table 3-2 (imm8 0-31).
 constexpr absl::string_view kFpPredicates[] = {
-    "eq",    "lt",     "le",     "unord",  "neq",    "nlt",      "nle",    "ord",
-    "eq_uq", "nge",    "ngt",    "false",  "neq_oq", "ge",       "gt",     "true",
-    "eq_os", "lt_oq",  "le_oq",  "unord_s", "neq_us", "nlt_uq",  "nle_uq", "ord_s",
+    "eq",    "lt",     "le",     "unord",    "neq",    "nlt",    "nle",    "ord",
+    "eq_uq", "nge",    "ngt",    "false",    "neq_oq", "ge",     "gt",     "true",
+    "eq_os", "lt_oq",  "le_oq",  "unord_s",  "neq_us", "nlt_uq", "nle_uq", "ord_s",
     "eq_us", "nge_uq", "ngt_uq", "false_os", "neq_os", "ge_oq",  "gt_oq",  "true_us"};
 constexpr absl::string_view kFpTypes[] = {"ps", "pd", "ss", "sd"};
 // AMD APM VPCOM* (imm8 0-7) and SDM VPCMP* (imm8 0-7).
-constexpr absl::string_view kIntPredicates[] = {"eq",  "neq", "lt",    "le",
-                                                "gt",  "ge",  "nlt",   "nle",
-                                                "false", "true"};
+constexpr absl::string_view kIntPredicates[] = {"eq", "neq", "lt",  "le",    "gt",
+                                                "ge", "nlt", "nle", "false", "true"};
 constexpr absl::string_view kIntTypes[] = {"b", "w", "d", "q", "ub", "uw", "ud", "uq"};
 
 constexpr PredicateFamily kPredicateFamilies[] = {
@@ -146,15 +147,14 @@ constexpr PredicateFamily kPredicateFamilies[] = {
 
 // The base mnemonics the rule produces; NormalizeMnemonic returns views into this table.
 constexpr absl::string_view kPredicateBases[] = {
-    "cmppd",   "cmpps",   "cmpsd",   "cmpss",   "vcmppd",  "vcmpps",  "vcmpsd",  "vcmpss",
-    "vpcmpb",  "vpcmpd",  "vpcmpq",  "vpcmpub", "vpcmpud", "vpcmpuq", "vpcmpuw", "vpcmpw",
-    "vpcomb",  "vpcomd",  "vpcomq",  "vpcomub", "vpcomud", "vpcomuq", "vpcomuw", "vpcomw"};
+    "cmppd",  "cmpps",  "cmpsd",  "cmpss",   "vcmppd",  "vcmpps",  "vcmpsd",  "vcmpss",
+    "vpcmpb", "vpcmpd", "vpcmpq", "vpcmpub", "vpcmpud", "vpcmpuq", "vpcmpuw", "vpcmpw",
+    "vpcomb", "vpcomd", "vpcomq", "vpcomub", "vpcomud", "vpcomuq", "vpcomuw", "vpcomw"};
 
 // Real instructions that the rule would otherwise take for pseudo-ops: PCMPEQ*/PCMPGT* (VEX/EVEX
 // 0F 74-76, 0F 64-66, 0F38 29/37) are their own opcodes, not VPCMP with a predicate.
 constexpr absl::string_view kRealPredicateLookalikes[] = {
-    "vpcmpeqb", "vpcmpeqd", "vpcmpeqq", "vpcmpeqw",
-    "vpcmpgtb", "vpcmpgtd", "vpcmpgtq", "vpcmpgtw"};
+    "vpcmpeqb", "vpcmpeqd", "vpcmpeqq", "vpcmpeqw", "vpcmpgtb", "vpcmpgtd", "vpcmpgtq", "vpcmpgtw"};
 
 bool Contains(absl::Span<const absl::string_view> list, absl::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -186,9 +186,9 @@ absl::string_view PredicateBase(absl::string_view mnemonic) {
 
 absl::string_view NormalizeMnemonic(absl::string_view mnemonic) {
   const auto end = kAliases.end();
-  const auto found = std::lower_bound(
-      kAliases.begin(), end, mnemonic,
-      [](const Alias& entry, absl::string_view key) { return entry.alias < key; });
+  const auto found =
+      std::lower_bound(kAliases.begin(), end, mnemonic,
+                       [](const Alias& entry, absl::string_view key) { return entry.alias < key; });
   if (found != end && found->alias == mnemonic) return found->canonical;
   // Only mnemonics starting with "cmp", "vcmp", "vpcmp" or "vpcom" can be pseudo-ops; the first
   // character test keeps the common case to one comparison.

@@ -2,10 +2,12 @@
 #ifndef X86DIFF_HARNESS_OUTCOME_H_
 #define X86DIFF_HARNESS_OUTCOME_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "harness/decode_result.h"
+#include "harness/exec_result.h"
 
 namespace x86diff {
 
@@ -22,6 +24,7 @@ struct Outcome {
   std::string target;  // Decoder::name() or executor name
   Provenance provenance = Provenance::kDecoder;
   DecodeResult decode;  // set for decoders
+  std::optional<ExecResult> exec = std::nullopt;  // set for executors
 };
 
 }  // namespace x86diff

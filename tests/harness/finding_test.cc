@@ -61,6 +61,39 @@ TEST(FindingTest, RoundTrips) {
   EXPECT_EQ(parsed->divergences[0].signature.hash, finding.divergences[0].signature.hash);
 }
 
+TEST(FindingTest, ExecResultsRoundTrip) {
+  Finding finding = SampleFinding();
+  ExecResult exec;
+  exec.status = ExecStatus::kFault;
+  exec.vector = kVectorPF;
+  exec.has_error_code = true;
+  exec.error_code = 0x14;
+  exec.has_fault_address = true;
+  exec.fault_address = 0x10001000;
+  exec.length = 3;
+  exec.final_state.gpr[3] = 0xffffffffffffffffull;
+  exec.final_state.rip = 0x10000000;
+  exec.final_state.rflags = 0x246;
+  exec.memory_changes = {{0x10010010, {1, 2}, {3, 4}}};
+  exec.imprecise = kImpreciseVector;
+  exec.detail = "SIGSEGV";
+  finding.outcomes.push_back(Outcome{"native", Provenance::kHardware, {}, exec});
+  auto parsed = FindingFromJson(FindingToJson(finding));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->outcomes.size(), 3u);
+  ASSERT_TRUE(parsed->outcomes[2].exec.has_value());
+  const ExecResult& back = *parsed->outcomes[2].exec;
+  EXPECT_EQ(back.status, exec.status);
+  EXPECT_EQ(back.vector, exec.vector);
+  EXPECT_EQ(back.error_code, exec.error_code);
+  EXPECT_EQ(back.fault_address, exec.fault_address);
+  EXPECT_EQ(back.final_state, exec.final_state);
+  EXPECT_EQ(back.memory_changes, exec.memory_changes);
+  EXPECT_EQ(back.imprecise, exec.imprecise);
+  EXPECT_EQ(back.detail, exec.detail);
+  EXPECT_FALSE(parsed->outcomes[0].exec.has_value());
+}
+
 TEST(FindingTest, MalformedFindingsNameTheField) {
   struct Row {
     const char* text;
