@@ -1,0 +1,161 @@
+#include "tools/x86diff/replay.h"
+
+#include <cstdint>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "harness/comparator.h"
+#include "harness/decode_runner.h"
+#include "harness/finding.h"
+#include "harness/status_macros.h"
+#include "harness/test_case_json.h"
+#include "nlohmann/json.hpp"
+#include "tools/x86diff/decoder_set.h"
+#include "tools/x86diff/file_walk.h"
+#include "tools/x86diff/outcome_view.h"
+
+namespace x86diff::cli {
+
+namespace {
+
+// Rows shown for a divergent case: enough to see who said what without the flag metadata.
+constexpr uint32_t kReplayRows = kRowBytes | kRowInstruction | kRowLength | kRowPrefixes;
+
+struct ReplayCounts {
+  size_t files = 0;  // files read (loaded or not)
+  size_t cases = 0;  // loaded and decoded
+  size_t divergent_cases = 0;
+  size_t divergences = 0;
+  size_t skipped = 0;
+  size_t decoder_errors = 0;
+  absl::flat_hash_set<uint64_t> signatures;
+  std::vector<std::pair<std::string, std::string>> unreadable;  // path, reason
+};
+
+void WriteTextCase(const std::string& path, const TestCase& test_case,
+                   absl::Span<const Outcome> outcomes, absl::Span<const Divergence> divergences,
+                   const ViewStyle& style, std::ostream& out) {
+  out << Colored(style, "1", path) << "\n";
+  out << "  " << CaseHeadline(test_case) << "\n";
+  WriteOutcomeTable(outcomes, test_case.code, divergences, kReplayRows, style, "  ", out);
+  WriteDivergences(divergences, style, "  ", out);
+  out << "\n";
+}
+
+void WriteJsonCase(const std::string& path, const TestCase& test_case,
+                   absl::Span<const Outcome> outcomes, absl::Span<const Divergence> divergences,
+                   std::ostream& out) {
+  nlohmann::json value = {{"path", path},
+                          {"testcase", TestCaseToJsonValue(test_case)},
+                          {"outcomes", nlohmann::json::array()},
+                          {"divergences", nlohmann::json::array()}};
+  for (const Outcome& outcome : outcomes) value["outcomes"].push_back(OutcomeToJsonValue(outcome));
+  for (const Divergence& divergence : divergences) {
+    value["divergences"].push_back(DivergenceToJsonValue(divergence));
+  }
+  out << value.dump() << "\n";
+}
+
+std::string SummaryLine(const ReplayCounts& counts) {
+  return absl::StrCat("replay: ", counts.files, " files, ", counts.cases, " cases run, ",
+                      counts.divergent_cases, " diverge (", counts.divergences, " divergences, ",
+                      counts.signatures.size(), " signatures); ", counts.unreadable.size(),
+                      " unreadable, ", counts.decoder_errors, " decoder errors, ", counts.skipped,
+                      " skipped");
+}
+
+void WriteJsonSummary(const ReplayCounts& counts, std::ostream& out) {
+  nlohmann::json unreadable = nlohmann::json::array();
+  for (const auto& [path, reason] : counts.unreadable) {
+    unreadable.push_back({{"path", path}, {"error", reason}});
+  }
+  nlohmann::json summary = {{"files", counts.files},
+                            {"cases", counts.cases},
+                            {"divergent_cases", counts.divergent_cases},
+                            {"divergences", counts.divergences},
+                            {"signatures", counts.signatures.size()},
+                            {"decoder_errors", counts.decoder_errors},
+                            {"skipped", counts.skipped},
+                            {"unreadable", std::move(unreadable)}};
+  out << nlohmann::json{{"summary", std::move(summary)}}.dump() << "\n";
+}
+
+// The final status, from the most serious problem down (see replay.h).
+absl::Status FinalStatus(const ReplayOptions& options, const ReplayCounts& counts) {
+  if (!options.keep_going && counts.decoder_errors > 0) {
+    return absl::InternalError(
+        absl::StrCat(counts.decoder_errors, " cases hit a decoder error (see above)"));
+  }
+  if (!options.keep_going && !counts.unreadable.empty()) {
+    return absl::DataLossError(absl::StrCat(counts.unreadable.size(), " of ", counts.files,
+                                            " files could not be loaded (see above; "
+                                            "--keep_going ignores them)"));
+  }
+  if (options.fail_on_divergence && counts.divergent_cases > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(counts.divergent_cases, " of ", counts.cases, " cases diverge"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.paths.empty()) {
+    return absl::InvalidArgumentError("replay needs at least one file or directory");
+  }
+  ASSIGN_OR_RETURN(DecoderSet decoders, DecoderSet::Create(options.decoders, 2));
+  ASSIGN_OR_RETURN(FileWalk walk, WalkPaths(options.paths, &IsTestCaseCandidate));
+
+  ReplayCounts counts;
+  for (const FileWalk::Error& error : walk.errors) {
+    err << "error: " << error.path << ": " << error.reason << "\n";
+    counts.unreadable.emplace_back(error.path, error.reason);
+  }
+  for (const std::string& path : walk.skipped) {
+    err << "skipped (documentation, hidden or not a regular file): " << path << "\n";
+  }
+  counts.skipped = walk.skipped.size();
+
+  const ViewStyle style{options.color};
+  for (const std::string& path : walk.files) {
+    ++counts.files;
+    absl::StatusOr<TestCase> test_case = LoadTestCaseFile(path);
+    if (!test_case.ok()) {
+      // LoadTestCaseFile names the path in its message.
+      err << "error: " << test_case.status().message() << "\n";
+      counts.unreadable.emplace_back(path, std::string(test_case.status().message()));
+      continue;
+    }
+    absl::StatusOr<std::vector<Outcome>> outcomes = RunDecoders(decoders.views(), *test_case);
+    if (!outcomes.ok()) {
+      err << "error: " << path << ": " << outcomes.status().message() << "\n";
+      ++counts.decoder_errors;
+      continue;
+    }
+    ++counts.cases;
+    std::vector<Divergence> divergences = CompareDecodes(*test_case, *outcomes);
+    if (divergences.empty()) continue;
+    ++counts.divergent_cases;
+    counts.divergences += divergences.size();
+    for (const Divergence& divergence : divergences) {
+      counts.signatures.insert(divergence.signature.hash);
+    }
+    if (options.json) {
+      WriteJsonCase(path, *test_case, *outcomes, divergences, out);
+    } else {
+      WriteTextCase(path, *test_case, *outcomes, divergences, style, out);
+    }
+  }
+
+  if (options.json) {
+    WriteJsonSummary(counts, out);
+  } else {
+    out << SummaryLine(counts) << "\n";
+  }
+  return FinalStatus(options, counts);
+}
+
+}  // namespace x86diff::cli

@@ -1,0 +1,44 @@
+// `x86diff replay`: runs test case files through the decoders and shows every disagreement.
+#ifndef X86DIFF_TOOLS_X86DIFF_REPLAY_H_
+#define X86DIFF_TOOLS_X86DIFF_REPLAY_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace x86diff::cli {
+
+struct ReplayOptions {
+  // Files and directories; directories are walked recursively in sorted order.
+  std::vector<std::string> paths;
+  // Decoders to run, by name; empty: every available decoder (at least two are needed).
+  std::vector<std::string> decoders;
+  // Make divergences an error (FailedPrecondition, exit status 1): for regression corpora in CI.
+  bool fail_on_divergence = false;
+  // JSON Lines on `out` instead of text: one object per divergent case ("path", "testcase",
+  // "outcomes", "divergences"), then {"summary": {...}} with the counts and unreadable files.
+  bool json = false;
+  // Report unreadable files and decoder errors but do not fail because of them.
+  bool keep_going = false;
+  bool color = false;  // ANSI colour in the text output
+};
+
+// Loads every file (binary test case, test case JSON or finding JSON: LoadTestCaseFile),
+// runs the decoders, compares, writes each divergent case (path, mode, bytes, decoders side by
+// side, divergences and signatures) and a closing summary line to `out`. Problems with single
+// files go to `err` with the path and the reason, are counted, and never stop the run. Inside
+// directories, documentation (*.md, *.txt), hidden files and entries that are not regular files
+// are skipped, each named on `err` and counted; a file named on the command line is always
+// loaded.
+//
+// Returns, after everything has been written: InvalidArgument without paths or with bad decoder
+// names; NotFound when a named path does not exist; unless keep_going, DataLoss when some file
+// could not be loaded and Internal when a decoder failed on some case; FailedPrecondition when
+// fail_on_divergence and some case diverges; OK otherwise.
+absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace x86diff::cli
+
+#endif  // X86DIFF_TOOLS_X86DIFF_REPLAY_H_

@@ -1,0 +1,263 @@
+#include "tools/x86diff/summary.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <system_error>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "harness/atomic_file.h"
+#include "harness/finding.h"
+#include "harness/hex.h"
+#include "harness/status_macros.h"
+#include "tools/x86diff/file_walk.h"
+#include "tools/x86diff/outcome_view.h"
+#include "tools/x86diff/text_table.h"
+
+namespace x86diff::cli {
+
+namespace {
+
+struct LoadedFinding {
+  std::string path;
+  Finding finding;
+};
+
+// All findings that share one divergence signature.
+struct Bucket {
+  Divergence divergence;  // the first finding's divergence: every one in the bucket has the same
+                          // kind, targets, mode, opcode class and fields
+  std::vector<const LoadedFinding*> findings;
+  const LoadedFinding* example = nullptr;  // shortest code, then first path
+};
+
+bool IsFindingFile(absl::string_view path) {
+  return absl::EndsWith(path, ".json") && IsTestCaseCandidate(path);
+}
+
+// Most findings first; ties in a fixed order that keeps buckets of one disagreement pattern
+// (kind and fields) together, so that the output is stable and related buckets are adjacent.
+bool BucketBefore(const Bucket* a, const Bucket* b) {
+  auto key = [](const Bucket* bucket) {
+    const Divergence& d = bucket->divergence;
+    return std::make_tuple(-static_cast<int64_t>(bucket->findings.size()), d.kind,
+                           std::cref(d.fields), std::cref(d.opcode_class), d.mode);
+  };
+  return key(a) < key(b);
+}
+
+std::string Plural(size_t count, absl::string_view singular, absl::string_view plural) {
+  return absl::StrCat(count, " ", count == 1 ? singular : plural);
+}
+
+void WriteOverview(absl::Span<const Bucket* const> buckets, const ViewStyle& style,
+                   std::ostream& out) {
+  TextTable table({{"#", TextTable::Align::kRight},
+                   {"findings", TextTable::Align::kRight},
+                   {"kind"},
+                   {"mode"},
+                   {"opcode class"},
+                   {"fields"},
+                   {"signature"}});
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    const Divergence& d = buckets[i]->divergence;
+    table.AddRow({absl::StrCat(i + 1), absl::StrCat(buckets[i]->findings.size()),
+                  std::string(DivergenceKindName(d.kind)), std::string(ModeName(d.mode)),
+                  d.opcode_class, d.fields, d.signature.HexId()});
+  }
+  table.Write("  ", style.color, out);
+}
+
+// Disagreement patterns: buckets that share kind and fields across opcode classes and modes,
+// the shortest way to see what kinds of disagreement a campaign found.
+void WritePatterns(absl::Span<const Bucket* const> buckets, const ViewStyle& style,
+                   std::ostream& out) {
+  struct Pattern {
+    size_t buckets = 0;
+    size_t findings = 0;
+    std::set<Mode> modes;
+  };
+  std::map<std::pair<DivergenceKind, std::string>, Pattern> patterns;
+  for (const Bucket* bucket : buckets) {
+    Pattern& pattern = patterns[{bucket->divergence.kind, bucket->divergence.fields}];
+    ++pattern.buckets;
+    pattern.findings += bucket->findings.size();
+    pattern.modes.insert(bucket->divergence.mode);
+  }
+  std::vector<const std::pair<const std::pair<DivergenceKind, std::string>, Pattern>*> order;
+  for (const auto& entry : patterns) order.push_back(&entry);
+  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+    return std::make_pair(a->second.findings, a->second.buckets) >
+           std::make_pair(b->second.findings, b->second.buckets);
+  });
+  TextTable table({{"kind"},
+                   {"fields"},
+                   {"buckets", TextTable::Align::kRight},
+                   {"findings", TextTable::Align::kRight},
+                   {"modes"}});
+  for (const auto* entry : order) {
+    std::vector<absl::string_view> modes;
+    for (Mode mode : entry->second.modes) modes.push_back(ModeName(mode));
+    table.AddRow({std::string(DivergenceKindName(entry->first.first)), entry->first.second,
+                  absl::StrCat(entry->second.buckets), absl::StrCat(entry->second.findings),
+                  absl::StrJoin(modes, " ")});
+  }
+  table.Write("  ", style.color, out);
+}
+
+void WriteExample(size_t index, const Bucket& bucket, const ViewStyle& style, std::ostream& out) {
+  const Divergence& d = bucket.divergence;
+  out << Colored(style, "1",
+                 absl::StrCat("#", index + 1, "  ", DivergenceKindName(d.kind), "  ",
+                              ModeName(d.mode), "  ", d.opcode_class, "  ", d.fields, "  (",
+                              Plural(bucket.findings.size(), "finding", "findings"), ")"))
+      << "\n";
+  const LoadedFinding& example = *bucket.example;
+  out << "    signature " << d.signature.HexId() << "  example "
+      << FormatHex(example.finding.test_case.code) << "  " << example.path << "\n";
+  // The views of the targets this bucket is about, in the recorded order.
+  std::vector<Outcome> outcomes;
+  for (const Outcome& outcome : example.finding.outcomes) {
+    if (std::find(d.targets.begin(), d.targets.end(), outcome.target) != d.targets.end()) {
+      outcomes.push_back(outcome);
+    }
+  }
+  if (outcomes.empty()) {
+    out << "    (the finding records no outcome of " << absl::StrJoin(d.targets, ", ") << ")\n";
+  } else {
+    WriteOutcomeTable(outcomes, example.finding.test_case.code, {&d, 1}, kExampleRows, style,
+                      "    ", out);
+  }
+  out << "\n";
+}
+
+// Per divergence kind (or mode): findings and buckets.
+template <typename Key>
+void WriteTotals(absl::string_view title, absl::Span<const Bucket* const> buckets,
+                 Key (*key_of)(const Divergence&), absl::string_view (*name_of)(Key),
+                 const ViewStyle& style, std::ostream& out) {
+  std::map<Key, std::pair<size_t, size_t>> totals;  // key -> (findings, buckets)
+  for (const Bucket* bucket : buckets) {
+    auto& [findings, bucket_count] = totals[key_of(bucket->divergence)];
+    findings += bucket->findings.size();
+    ++bucket_count;
+  }
+  TextTable table({{std::string(title)},
+                   {"findings", TextTable::Align::kRight},
+                   {"buckets", TextTable::Align::kRight}});
+  for (const auto& [key, counts] : totals) {
+    table.AddRow(
+        {std::string(name_of(key)), absl::StrCat(counts.first), absl::StrCat(counts.second)});
+  }
+  table.Write("  ", style.color, out);
+}
+
+}  // namespace
+
+absl::Status RunSummaryCommand(const SummaryOptions& options, std::ostream& out,
+                               std::ostream& err) {
+  std::error_code error;
+  if (!std::filesystem::exists(options.findings_dir, error)) {
+    return absl::NotFoundError(absl::StrCat(options.findings_dir, ": no such directory"));
+  }
+  if (!std::filesystem::is_directory(options.findings_dir, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.findings_dir, ": not a directory (summary reads a findings dir)"));
+  }
+  ASSIGN_OR_RETURN(FileWalk walk, WalkPaths({options.findings_dir}, &IsFindingFile));
+
+  std::vector<std::string> unreadable;
+  for (const FileWalk::Error& error : walk.errors) {
+    unreadable.push_back(absl::StrCat(error.path, ": ", error.reason));
+  }
+  std::vector<LoadedFinding> findings;
+  for (const std::string& path : walk.files) {
+    absl::StatusOr<std::string> text = ReadFileToString(path);
+    absl::StatusOr<Finding> finding =
+        text.ok() ? FindingFromJson(*text) : absl::StatusOr<Finding>(text.status());
+    if (!finding.ok()) {
+      unreadable.push_back(absl::StrCat(path, ": ", finding.status().message()));
+      continue;
+    }
+    findings.push_back({path, *std::move(finding)});
+  }
+  for (const std::string& problem : unreadable) err << "error: " << problem << "\n";
+
+  // Bucket by signature; a finding counts once per bucket even if it has the same signature
+  // twice.
+  absl::flat_hash_map<uint64_t, Bucket> by_signature;
+  size_t divergences = 0;
+  for (const LoadedFinding& loaded : findings) {
+    for (const Divergence& divergence : loaded.finding.divergences) {
+      ++divergences;
+      Bucket& bucket = by_signature[divergence.signature.hash];
+      if (bucket.findings.empty()) bucket.divergence = divergence;
+      if (!bucket.findings.empty() && bucket.findings.back() == &loaded) continue;
+      bucket.findings.push_back(&loaded);
+      if (bucket.example == nullptr ||
+          loaded.finding.test_case.code.size() < bucket.example->finding.test_case.code.size()) {
+        bucket.example = &loaded;
+      }
+    }
+  }
+  std::vector<const Bucket*> buckets;
+  for (const auto& [hash, bucket] : by_signature) buckets.push_back(&bucket);
+  std::sort(buckets.begin(), buckets.end(), &BucketBefore);
+
+  const ViewStyle style{options.color};
+  out << Colored(style, "1",
+                 absl::StrCat("x86diff summary of ", options.findings_dir, ": ",
+                              Plural(findings.size(), "finding", "findings"), ", ",
+                              Plural(divergences, "divergence", "divergences"), " in ",
+                              Plural(buckets.size(), "bucket", "buckets")))
+      << "\n";
+  if (!unreadable.empty()) {
+    out << "  " << Plural(unreadable.size(), "file", "files")
+        << " could not be read (named on stderr)\n";
+  }
+  if (!walk.skipped.empty()) {
+    // libFuzzer crash-* files, editor backups, a README: not findings, but say they are there.
+    out << "  " << Plural(walk.skipped.size(), "other file", "other files")
+        << " (not *.json, or hidden) ignored\n";
+  }
+  if (buckets.empty()) {
+    out << "  no divergences recorded\n";
+  } else {
+    out << "\nDisagreement patterns (buckets with the same kind and fields):\n";
+    WritePatterns(buckets, style, out);
+    out << "\nBuckets (one per signature), most findings first:\n";
+    WriteOverview(buckets, style, out);
+    const size_t shown = options.max_examples > 0
+                             ? std::min<size_t>(options.max_examples, buckets.size())
+                             : buckets.size();
+    out << "\nOne example per bucket:\n\n";
+    for (size_t i = 0; i < shown; ++i) WriteExample(i, *buckets[i], style, out);
+    if (shown < buckets.size()) {
+      out << "  ... " << Plural(buckets.size() - shown, "more bucket", "more buckets")
+          << " without an example here (--max_examples=0 shows all)\n\n";
+    }
+    out << "Totals by divergence kind:\n";
+    WriteTotals<DivergenceKind>(
+        "kind", buckets, [](const Divergence& d) { return d.kind; }, &DivergenceKindName, style,
+        out);
+    out << "\nTotals by mode:\n";
+    WriteTotals<Mode>(
+        "mode", buckets, [](const Divergence& d) { return d.mode; }, &ModeName, style, out);
+  }
+
+  if (!options.keep_going && !unreadable.empty()) {
+    return absl::DataLossError(
+        absl::StrCat(Plural(unreadable.size(), "file", "files"), " under ", options.findings_dir,
+                     " could not be read (see above; --keep_going ignores them)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace x86diff::cli
