@@ -5,11 +5,12 @@
 namespace x86diff {
 
 absl::StatusOr<std::vector<Outcome>> RunDecoders(absl::Span<const Decoder* const> decoders,
-                                                 const TestCase& test_case) {
+                                                 const TestCase& test_case,
+                                                 DecodeDetail detail) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(decoders.size());
   for (const Decoder* decoder : decoders) {
-    auto result = decoder->Decode(test_case.mode, test_case.code);
+    auto result = decoder->Decode(test_case.mode, test_case.code, detail);
     if (!result.ok()) {
       return absl::Status(result.status().code(),
                           absl::StrCat(decoder->name(), ": ", result.status().message()));

@@ -15,7 +15,8 @@ namespace x86diff {
 // One Outcome per decoder, in order. A decoder's infrastructure error aborts with that status
 // (prefixed with the decoder's name); an invalid instruction is an ordinary outcome.
 absl::StatusOr<std::vector<Outcome>> RunDecoders(absl::Span<const Decoder* const> decoders,
-                                                 const TestCase& test_case);
+                                                 const TestCase& test_case,
+                                                 DecodeDetail detail = DecodeDetail::kFull);
 
 }  // namespace x86diff
 

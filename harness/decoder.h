@@ -12,6 +12,13 @@
 
 namespace x86diff {
 
+// How much a decode should produce. Display text costs as much as a decode itself (formatting,
+// string copies), so the fuzzing hot path asks only for what the comparator reads.
+enum class DecodeDetail : uint8_t {
+  kFull,        // everything, including DecodeResult::operands
+  kComparable,  // DecodeResult::operands left empty; every compared field is filled
+};
+
 // Contract: Decode() looks at the first instruction of `code` in `mode` (the library configured
 // with that mode's machine mode and default operand/address size) and reports it. An invalid
 // instruction is a normal result (valid == false), not an error; a non-OK status means the
@@ -29,8 +36,11 @@ class Decoder {
   // Library name and version for reports ("Capstone 4.0.2").
   virtual std::string version() const = 0;
 
-  virtual absl::StatusOr<DecodeResult> Decode(Mode mode,
-                                              absl::Span<const uint8_t> code) const = 0;
+  virtual absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
+                                              DecodeDetail detail) const = 0;
+  absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code) const {
+    return Decode(mode, code, DecodeDetail::kFull);
+  }
 };
 
 }  // namespace x86diff

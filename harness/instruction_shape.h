@@ -56,8 +56,9 @@ inline constexpr size_t kMaxInstructionScan = 15;
 // following byte make them so (SDM Vol. 2 2.3.5: in 32-bit modes ModRM.mod must be 11b).
 InstructionShape ReadInstructionShape(Mode mode, absl::Span<const uint8_t> code);
 
-// Stable text for signatures: "<encoding>:<map>:<opcode hex>:<mandatory prefix>", e.g.
-// "legacy:0f:b8:f3", "evex:0f38:c6:66", "truncated" when there is no opcode byte.
+// Stable text for signatures: "<encoding>:<map>:<opcode hex>[:<mandatory prefix>][:lock]", e.g.
+// "legacy:0f:b8:f3", "evex:0f38:c6:66", "legacy:1b:01:lock" (no prefix class in the one-byte
+// map, where 66/F2/F3 do not select the opcode), "truncated" when there is no opcode byte.
 std::string OpcodeClass(const InstructionShape& shape);
 
 }  // namespace x86diff

@@ -35,7 +35,8 @@ CpuState DefaultInitialState(Mode mode) {
   }
   state[Gpr::kRsp] = layout.stack_top;
   state.rflags = kRflagsReserved1;
-  state.rip = layout.code_address;
+  // rip stays 0: a stored initial state has no RIP (InitialState() puts the code address in), so
+  // states from code, the binary form and JSON compare equal.
   return state;
 }
 

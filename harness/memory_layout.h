@@ -32,7 +32,7 @@ const MemoryLayout& LayoutFor(Mode mode);
 
 // The state a test case starts from unless it says otherwise: every GPR points into the middle
 // of scratch (so most memory operands land somewhere observable), at distinct offsets; RSP is
-// the stack top; RFLAGS has only the reserved bit. Values are truncated to the mode's width.
+// the stack top; RFLAGS has only the reserved bit; RIP is 0 (InitialState() sets it). Values are truncated to the mode's width.
 CpuState DefaultInitialState(Mode mode);
 
 // The initial contents of the scratch pages unless the test case patches them: a fixed

@@ -2,7 +2,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 
 namespace x86diff {
 
@@ -39,8 +38,13 @@ uint64_t Fnv1a64(absl::string_view text) {
 Signature MakeSignature(DivergenceKind kind, const std::vector<std::string>& targets, Mode mode,
                         absl::string_view opcode_class, absl::string_view fields) {
   Signature signature;
-  signature.text = absl::StrCat(DivergenceKindName(kind), "|", absl::StrJoin(targets, ","), "|",
-                                ModeName(mode), "|", opcode_class, "|", fields);
+  // One allocation: this runs for every divergence in the fuzzing hot path.
+  std::string& text = signature.text;
+  text.reserve(64 + opcode_class.size() + fields.size());
+  text.append(DivergenceKindName(kind).data(), DivergenceKindName(kind).size());
+  text.append("|");
+  for (size_t i = 0; i < targets.size(); ++i) text.append(i == 0 ? "" : ",").append(targets[i]);
+  absl::StrAppend(&text, "|", ModeName(mode), "|", opcode_class, "|", fields);
   signature.hash = Fnv1a64(signature.text);
   return signature;
 }

@@ -1,7 +1,6 @@
 #include "adapters/capstone/capstone_decoder.h"
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace x86diff {
@@ -197,8 +196,8 @@ std::string CapstoneDecoder::version() const {
   return absl::StrCat("Capstone ", major, ".", minor, ".", CS_VERSION_EXTRA);
 }
 
-absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode,
-                                                     absl::Span<const uint8_t> code) const {
+absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode, absl::Span<const uint8_t> code,
+                                                     DecodeDetail detail) const {
   const int index = static_cast<int>(mode);
   if (index < 0 || index > kModeMaxValue) {
     return absl::InvalidArgumentError(absl::StrCat("invalid mode value ", index));
@@ -220,7 +219,7 @@ absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode,
   const cs_insn& insn = *engine.insn;
   result.valid = true;
   result.length = static_cast<uint8_t>(insn.size);
-  result.operands = insn.op_str;
+  if (detail == DecodeDetail::kFull) result.operands = insn.op_str;
   result.instruction_id = insn.id;
   result.prefixes = PrefixBits(insn);
 
@@ -234,7 +233,8 @@ absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode,
     result.prefixes |= bits;
     mnemonic.remove_prefix(space + 1);
   }
-  result.mnemonic = absl::AsciiStrToLower(mnemonic);
+  // Capstone 4's x86 mnemonic table is lower case already (X86GenAsmWriter1.inc).
+  result.mnemonic.assign(mnemonic.data(), mnemonic.size());
 
   if (!InGroup(*insn.detail, X86_GRP_FPU)) {
     const uint64_t eflags = insn.detail->x86.eflags;

@@ -44,7 +44,9 @@ class CapstoneDecoder final : public Decoder {
   absl::string_view name() const override { return "capstone"; }
   std::string version() const override;
 
-  absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code) const override;
+  using Decoder::Decode;
+  absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
+                                      DecodeDetail detail) const override;
 
  private:
   // A Capstone handle and the instruction buffer that cs_disasm_iter() fills, owned together.

@@ -1,7 +1,6 @@
 #include "adapters/zydis/zydis_decoder.h"
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -151,7 +150,8 @@ std::string ZydisDecoder::version() const {
                       ".", ZYDIS_VERSION_PATCH(version));
 }
 
-absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const uint8_t> code) const {
+absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const uint8_t> code,
+                                                  DecodeDetail detail) const {
   const int index = static_cast<int>(mode);
   if (index < 0 || index > kModeMaxValue) {
     return absl::InvalidArgumentError(absl::StrCat("invalid mode value ", index));
@@ -175,7 +175,8 @@ absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const ui
   result.instruction_id = static_cast<uint32_t>(instruction.mnemonic);
   result.prefixes = PrefixBits(instruction);
   if (const char* mnemonic = ZydisMnemonicGetString(instruction.mnemonic); mnemonic != nullptr) {
-    result.mnemonic = absl::AsciiStrToLower(mnemonic);
+    // Zydis' mnemonic strings are already lower case; assign without a temporary.
+    result.mnemonic.assign(mnemonic);
   }
   // Zydis has one mnemonic for near and far JMP/CALL/RET; its Intel formatter appends " far"
   // (ZydisFormatterIntelPrintMnemonic). Keep that distinction: a near/far confusion is a real
@@ -184,7 +185,8 @@ absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const ui
 
   // Address 0, as the Capstone adapter uses, so both print the same branch targets.
   char text[256];
-  if (ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&formatter_, &instruction, operands,
+  if (detail == DecodeDetail::kFull &&
+      ZYAN_SUCCESS(ZydisFormatterFormatInstruction(&formatter_, &instruction, operands,
                                                    instruction.operand_count_visible, text,
                                                    sizeof(text), /*runtime_address=*/0,
                                                    /*user_data=*/nullptr))) {

@@ -52,7 +52,9 @@ class ZydisDecoder final : public Decoder {
   absl::string_view name() const override { return "zydis"; }
   std::string version() const override;
 
-  absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code) const override;
+  using Decoder::Decode;
+  absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
+                                      DecodeDetail detail) const override;
 
  private:
   ZydisDecoder() = default;

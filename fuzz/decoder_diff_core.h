@@ -1,0 +1,100 @@
+// The body of the decoder_diff fuzz target, shared by the libFuzzer entry point
+// (fuzz/decoder_diff.cc), its replay main, benchmarks and tests: one encoded test case in, every
+// decoder asked, outcomes compared, new kinds of disagreement written out as findings and fed
+// back to libFuzzer as coverage.
+#ifndef X86DIFF_FUZZ_DECODER_DIFF_CORE_H_
+#define X86DIFF_FUZZ_DECODER_DIFF_CORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "harness/decoder.h"
+#include "harness/outcome.h"
+
+namespace x86diff {
+
+struct DecoderDiffOptions {
+  // Where finding files go (created if missing); empty: write nothing.
+  std::string findings_dir;
+  // Set libFuzzer extra counters (see below). Off for benchmarks that measure the bare pipeline.
+  bool feed_features = true;
+};
+
+// Number of libFuzzer extra counters (section __libfuzzer_extra_counters) this library defines,
+// split into two regions so that the two kinds of feature never collide:
+//   [0, kSignatureFeatureSlots): one slot per divergence signature hash, so that an input
+//     showing a new kind of disagreement counts as new coverage and stays in the corpus;
+//   [kSignatureFeatureSlots, kFeatureCounterSlots): the decoders' own view of the input, a hash of
+//     (decoder index, mode, instruction id, length, valid, failure reason), so that the fuzzer
+//     keeps inputs that reach instructions it has not seen decoded yet even when the decoders
+//     themselves are not coverage-instrumented.
+inline constexpr size_t kSignatureFeatureSlots = 8192;
+inline constexpr size_t kFeatureCounterSlots = 16384;
+
+// Runs encoded test cases through a fixed list of decoders.
+//
+// Decoding: the hot path asks the decoders for DecodeDetail::kComparable (no operand text);
+// findings are decoded again with full detail.
+//
+// Findings: for each divergence whose signature was not seen before by this object and has no
+// file yet in findings_dir, RunOne() writes <findings_dir>/<Signature::HexId()>.json atomically
+// (a Finding: the test case, every outcome, every divergence of the case). The file check makes
+// libFuzzer -fork workers, which share the directory, write each signature once (up to a benign
+// race in which two workers write the same name; the rename keeps one complete file).
+//
+// Features: with feed_features, RunOne() sets the process-wide extra counters described above.
+// They are shared by every DecoderDiffCore in the process.
+//
+// Not thread-safe: one instance per thread (the decoders are not thread-safe either).
+class DecoderDiffCore {
+ public:
+  // Creates every available decoder (adapters/registry.h). Fails if a decoder cannot be created
+  // or findings_dir cannot be created.
+  static absl::StatusOr<std::unique_ptr<DecoderDiffCore>> Create(DecoderDiffOptions options);
+  // Same with the given decoders (tests, other decoder sets); an empty list is InvalidArgument.
+  static absl::StatusOr<std::unique_ptr<DecoderDiffCore>> Create(
+      DecoderDiffOptions options, std::vector<std::unique_ptr<Decoder>> decoders);
+
+  DecoderDiffCore(const DecoderDiffCore&) = delete;
+  DecoderDiffCore& operator=(const DecoderDiffCore&) = delete;
+
+  struct Result {
+    bool parsed = false;     // the input was a valid encoded test case
+    int divergences = 0;     // divergences found for it
+    int new_signatures = 0;  // of those, signatures this object had not seen before
+    // A decoder returned an infrastructure error (not an invalid instruction); `error` says which.
+    // Nothing else about the case is reported then.
+    bool decoder_failed = false;
+    std::string error;
+  };
+
+  // Runs one encoded test case (harness/test_case_codec.h). Malformed input gives parsed == false
+  // and writes nothing. A finding that cannot be written is reported on stderr (once per
+  // signature) and does not stop the run.
+  Result RunOne(absl::Span<const uint8_t> encoded_test_case);
+
+  // Distinct divergence signatures seen so far.
+  size_t distinct_signatures() const { return seen_signatures_.size(); }
+  // Finding files written so far.
+  size_t findings_written() const { return findings_written_; }
+
+ private:
+  DecoderDiffCore(DecoderDiffOptions options, std::vector<std::unique_ptr<Decoder>> decoders);
+
+  DecoderDiffOptions options_;
+  std::vector<std::unique_ptr<Decoder>> decoders_;
+  std::vector<const Decoder*> decoder_views_;  // decoders_ as RunDecoders() takes them
+  std::vector<Outcome> outcomes_;              // one slot per decoder, reused for every case
+  absl::flat_hash_set<uint64_t> seen_signatures_;
+  size_t findings_written_ = 0;
+};
+
+}  // namespace x86diff
+
+#endif  // X86DIFF_FUZZ_DECODER_DIFF_CORE_H_
