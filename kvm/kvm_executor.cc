@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "harness/memory_diff.h"
 #include "harness/memory_layout.h"
 #include "harness/status_macros.h"
 #include "harness/test_case.h"
@@ -51,24 +52,6 @@ uint64_t ReadLittle(const uint8_t* at, int bytes) {
   uint64_t value = 0;
   std::memcpy(&value, at, bytes);
   return value;
-}
-
-std::vector<MemoryChange> DiffScratch(uint64_t base, const std::vector<uint8_t>& before,
-                                      const uint8_t* after) {
-  std::vector<MemoryChange> changes;
-  size_t i = 0;
-  while (i < before.size()) {
-    if (before[i] == after[i]) {
-      ++i;
-      continue;
-    }
-    size_t end = i;
-    while (end < before.size() && before[end] != after[end]) ++end;
-    changes.push_back(MemoryChange{
-        base + i, {before.begin() + i, before.begin() + end}, {after + i, after + end}});
-    i = end;
-  }
-  return changes;
 }
 
 bool IsLongMode(Mode mode) { return mode == Mode::kCompat32 || mode == Mode::kLong64; }
@@ -249,7 +232,8 @@ absl::StatusOr<ExecResult> KvmExecutor::Execute(const TestCase& test_case) {
       result.status = ExecStatus::kTimeout;
       result.final_state = FromKvmRegs(regs);
       result.detail = stop.detail;
-      result.memory_changes = DiffScratch(layout.scratch_address, initial_scratch, scratch);
+      result.memory_changes = DiffMemory(layout.scratch_address, initial_scratch,
+                                         absl::MakeConstSpan(scratch, initial_scratch.size()));
       if (mode == Mode::kReal16) RETURN_IF_ERROR(RestoreDirtyLowMemory(*mode_vm));
       return result;
     case StopKind::kEmulated:
@@ -361,7 +345,8 @@ absl::StatusOr<ExecResult> KvmExecutor::Execute(const TestCase& test_case) {
     const uint64_t delta = result.final_state.rip - layout.code_address;
     if (delta >= 1 && delta <= kMaxInstructionBytes) result.length = static_cast<uint8_t>(delta);
   }
-  result.memory_changes = DiffScratch(layout.scratch_address, initial_scratch, scratch);
+  result.memory_changes = DiffMemory(layout.scratch_address, initial_scratch,
+                                         absl::MakeConstSpan(scratch, initial_scratch.size()));
   if (mode == Mode::kReal16) RETURN_IF_ERROR(RestoreDirtyLowMemory(*mode_vm));
   return result;
 }

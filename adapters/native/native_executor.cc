@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "adapters/native/child_signals.h"
-#include "adapters/native/memory_diff.h"
+#include "harness/memory_diff.h"
 #include "adapters/native/native_abi.h"
 #include "adapters/native/native_child.h"
 #include "adapters/native/seccomp_filter.h"

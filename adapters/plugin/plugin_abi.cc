@@ -5,7 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "adapters/common/memory_diff.h"
+#include "harness/memory_diff.h"
 #include "harness/memory_layout.h"
 
 namespace x86diff {

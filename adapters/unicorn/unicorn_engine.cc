@@ -10,7 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "adapters/common/memory_diff.h"
+#include "harness/memory_diff.h"
 #include "adapters/unicorn/unicorn_cpu_setup.h"
 #include "harness/memory_layout.h"
 #include "harness/status_macros.h"

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "adapters/common/memory_diff.h"
+#include "harness/memory_diff.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

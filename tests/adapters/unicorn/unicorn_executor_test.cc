@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/common/memory_diff.h"
+#include "harness/memory_diff.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/memory_layout.h"

@@ -1,4 +1,4 @@
-#include "adapters/native/memory_diff.h"
+#include "harness/memory_diff.h"
 
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "adapters/common/memory_diff.h"
+#include "harness/memory_diff.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,6 +1,6 @@
 // Scratch-memory differences in the form every executor reports them (ExecResult::memory_changes).
-#ifndef X86DIFF_ADAPTERS_COMMON_MEMORY_DIFF_H_
-#define X86DIFF_ADAPTERS_COMMON_MEMORY_DIFF_H_
+#ifndef X86DIFF_HARNESS_MEMORY_DIFF_H_
+#define X86DIFF_HARNESS_MEMORY_DIFF_H_
 
 #include <cstdint>
 #include <vector>
@@ -24,4 +24,4 @@ bool ApplyMemoryChanges(uint64_t base_address, absl::Span<const MemoryChange> ch
 
 }  // namespace x86diff
 
-#endif  // X86DIFF_ADAPTERS_COMMON_MEMORY_DIFF_H_
+#endif  // X86DIFF_HARNESS_MEMORY_DIFF_H_
