@@ -1,13 +1,17 @@
 #include "tools/x86diff/replay.h"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "adapters/executor_registry.h"
 #include "harness/comparator.h"
 #include "harness/decode_runner.h"
+#include "harness/exec_runner.h"
 #include "harness/finding.h"
 #include "harness/status_macros.h"
 #include "harness/test_case_json.h"
@@ -15,6 +19,7 @@
 #include "tools/x86diff/decoder_set.h"
 #include "tools/x86diff/file_walk.h"
 #include "tools/x86diff/outcome_view.h"
+#include "tools/x86diff/run.h"
 
 namespace x86diff::cli {
 
@@ -36,11 +41,12 @@ struct ReplayCounts {
 
 void WriteTextCase(const std::string& path, const TestCase& test_case,
                    absl::Span<const Outcome> outcomes, absl::Span<const Divergence> divergences,
-                   const ViewStyle& style, std::ostream& out) {
+                   const ViewStyle& style, std::ostream& out, const ExecRun* run = nullptr) {
   out << Colored(style, "1", path) << "\n";
   out << "  " << CaseHeadline(test_case) << "\n";
   WriteOutcomeTable(outcomes, test_case.code, divergences, kReplayRows, style, "  ", out);
   WriteDivergences(divergences, style, "  ", out);
+  if (run != nullptr) WriteExecutionView(*run, style, "  ", out);
   out << "\n";
 }
 
@@ -108,6 +114,17 @@ absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, s
   }
   ASSIGN_OR_RETURN(DecoderSet decoders, DecoderSet::Create(options.decoders, 2));
   ASSIGN_OR_RETURN(FileWalk walk, WalkPaths(options.paths, &IsTestCaseCandidate));
+  std::vector<std::unique_ptr<Executor>> executors;
+  std::vector<Executor*> executor_views;
+  if (options.exec) {
+    std::vector<std::string> notes;
+    ASSIGN_OR_RETURN(executors, MakeExecutors({options.executors, options.plugins}, &notes));
+    if (executors.empty()) return absl::InvalidArgumentError("--exec: no executor selected");
+    for (const std::string& note : notes) err << "note: " << note << "\n";
+    for (const std::unique_ptr<Executor>& executor : executors) {
+      executor_views.push_back(executor.get());
+    }
+  }
 
   ReplayCounts counts;
   for (const FileWalk::Error& error : walk.errors) {
@@ -129,14 +146,31 @@ absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, s
       counts.unreadable.emplace_back(path, std::string(test_case.status().message()));
       continue;
     }
-    absl::StatusOr<std::vector<Outcome>> outcomes = RunDecoders(decoders.views(), *test_case);
+    std::optional<ExecRun> run;
+    absl::StatusOr<std::vector<Outcome>> outcomes;
+    std::vector<Divergence> divergences;
+    if (options.exec) {
+      absl::StatusOr<ExecRun> executed =
+          RunExecution(decoders.views(), executor_views, *test_case);
+      if (executed.ok()) {
+        run = *std::move(executed);
+        outcomes = run->outcomes;
+        divergences = run->decode_divergences;
+        divergences.insert(divergences.end(), run->exec.divergences.begin(),
+                           run->exec.divergences.end());
+      } else {
+        outcomes = executed.status();
+      }
+    } else {
+      outcomes = RunDecoders(decoders.views(), *test_case);
+      if (outcomes.ok()) divergences = CompareDecodes(*test_case, *outcomes);
+    }
     if (!outcomes.ok()) {
       err << "error: " << path << ": " << outcomes.status().message() << "\n";
       ++counts.decoder_errors;
       continue;
     }
     ++counts.cases;
-    std::vector<Divergence> divergences = CompareDecodes(*test_case, *outcomes);
     if (divergences.empty()) continue;
     ++counts.divergent_cases;
     counts.divergences += divergences.size();
@@ -144,7 +178,13 @@ absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, s
       counts.signatures.insert(divergence.signature.hash);
     }
     if (options.json) {
-      WriteJsonCase(path, *test_case, *outcomes, divergences, out);
+      WriteJsonCase(path, run ? run->executed : *test_case, *outcomes, divergences, out);
+    } else if (run) {
+      std::vector<Outcome> decoded;
+      for (const Outcome& outcome : run->outcomes) {
+        if (!outcome.exec.has_value()) decoded.push_back(outcome);
+      }
+      WriteTextCase(path, *test_case, decoded, run->decode_divergences, style, out, &*run);
     } else {
       WriteTextCase(path, *test_case, *outcomes, divergences, style, out);
     }

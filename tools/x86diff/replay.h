@@ -23,6 +23,13 @@ struct ReplayOptions {
   // Report unreadable files and decoder errors but do not fail because of them.
   bool keep_going = false;
   bool color = false;  // ANSI colour in the text output
+  // Also execute every case (harness/exec_runner.h) with the selected executors and report
+  // execution divergences next to decode divergences; a case diverges when either kind occurs.
+  bool exec = false;
+  // With exec: built-in executors by name (empty: every one this machine has) and plugins
+  // (adapters/executor_registry.h).
+  std::vector<std::string> executors;
+  std::vector<std::string> plugins;
 };
 
 // Loads every file (binary test case, test case JSON or finding JSON: LoadTestCaseFile),
@@ -32,6 +39,11 @@ struct ReplayOptions {
 // directories, documentation (*.md, *.txt), hidden files and entries that are not regular files
 // are skipped, each named on `err` and counted; a file named on the command line is always
 // loaded.
+//
+// With exec, each case is also executed (first instruction only) and a divergent case shows the
+// executors side by side too (run.h, WriteExecutionView); JSON objects then carry the executor
+// outcomes and the execution divergences as well. Executors that cannot start make the command
+// fail before anything is read (an explicitly named one) or are named in a note (KVM by default).
 //
 // Returns, after everything has been written: InvalidArgument without paths or with bad decoder
 // names; NotFound when a named path does not exist; unless keep_going, DataLoss when some file

@@ -22,13 +22,14 @@
 #include "tools/x86diff/decode.h"
 #include "tools/x86diff/exit_code.h"
 #include "tools/x86diff/replay.h"
+#include "tools/x86diff/run.h"
 #include "tools/x86diff/summary.h"
 
 ABSL_FLAG(std::string, mode, "long64",
-          "decode: the mode to decode in: real16, prot16, prot32, compat32, long64, or all "
+          "decode, run: the mode to decode in: real16, prot16, prot32, compat32, long64, or all "
           "(each of the five in turn)");
 ABSL_FLAG(std::vector<std::string>, decoders, {},
-          "decode, replay: comma-separated decoders to run (default: every available one)");
+          "decode, replay, run: comma-separated decoders to run (default: every available one)");
 ABSL_FLAG(bool, fail_on_divergence, false,
           "replay: exit with status 1 when any case diverges (regression corpora in CI)");
 ABSL_FLAG(bool, json, false,
@@ -37,6 +38,13 @@ ABSL_FLAG(bool, keep_going, false,
           "replay, summary: report unreadable files but do not fail because of them");
 ABSL_FLAG(int, max_examples, 0,
           "summary: show an example for at most this many buckets (0: every bucket)");
+ABSL_FLAG(std::vector<std::string>, executors, {},
+          "run, replay --exec: comma-separated executors to run: native, unicorn, kvm (default: every one this "
+          "machine has; kvm is skipped with a note when /dev/kvm is unusable)");
+ABSL_FLAG(bool, exec, false,
+          "replay: also execute each case with the executors and show execution divergences");
+ABSL_FLAG(std::vector<std::string>, plugin, {},
+          "run, replay --exec: comma-separated paths of executor plugins (.so) to run as well");
 ABSL_FLAG(std::string, color, "auto",
           "ANSI colour in results: auto (when stdout is a terminal), always, never");
 
@@ -56,6 +64,7 @@ struct Command {
 
 int RunDecode(const Args& args);
 int RunReplay(const Args& args);
+int RunRun(const Args& args);
 int RunSummary(const Args& args);
 int RunHelp(const Args& args);
 
@@ -68,6 +77,15 @@ constexpr Command kCommands[] = {
      "metadata where the library has it. Rows that a divergence is about are marked \"!!\"; each "
      "divergence is printed with its kind, differing fields and signature.",
      "mode,decoders,color", &RunDecode},
+    {"run", "<hex bytes...>",
+     "show what every decoder and every executor does with one instruction, side by side",
+     "Decodes the bytes like 'decode', cuts them to the first instruction (Zydis' length when "
+     "it is valid) and executes that with every selected executor (native CPU in long64, "
+     "Unicorn, KVM, plugins) from the default initial state; prints per executor the status, "
+     "fault vector, error code and fault address, length, the registers that changed, RIP, "
+     "flags, memory changes and declared imprecise fields, then the execution divergences with "
+     "their signatures and the comparisons masked by declared imprecision.",
+     "mode,decoders,executors,plugin,color", &RunRun},
     {"replay", "<files or directories...>",
      "run test case and finding files through the decoders and show every divergent case",
      "Loads every file (binary test case, test case JSON or finding JSON; directories are walked "
@@ -75,7 +93,7 @@ constexpr Command kCommands[] = {
      "compares, and prints each divergent case (path, mode, bytes, decoders side by side, "
      "signature) and a closing summary line. Unreadable files are named on stderr with the "
      "reason and make the exit status 1 unless --keep_going.",
-     "decoders,fail_on_divergence,json,keep_going,color", &RunReplay},
+     "decoders,fail_on_divergence,json,keep_going,exec,executors,plugin,color", &RunReplay},
     {"summary", "<findings directory>",
      "group a campaign's findings by signature into buckets and show one example each",
      "Reads the finding files (*.json) of a findings directory, groups them by divergence "
@@ -179,8 +197,22 @@ int RunReplay(const Args& args) {
   options.fail_on_divergence = absl::GetFlag(FLAGS_fail_on_divergence);
   options.json = absl::GetFlag(FLAGS_json);
   options.keep_going = absl::GetFlag(FLAGS_keep_going);
+  options.exec = absl::GetFlag(FLAGS_exec);
+  options.executors = absl::GetFlag(FLAGS_executors);
+  options.plugins = absl::GetFlag(FLAGS_plugin);
   options.color = UseColor() && !options.json;
   return Report(RunReplayCommand(options, std::cout, std::cerr));
+}
+
+int RunRun(const Args& args) {
+  RunOptions options;
+  options.hex = absl::StrJoin(args, " ");
+  options.mode = absl::GetFlag(FLAGS_mode);
+  options.decoders = absl::GetFlag(FLAGS_decoders);
+  options.executors = absl::GetFlag(FLAGS_executors);
+  options.plugins = absl::GetFlag(FLAGS_plugin);
+  options.color = UseColor();
+  return Report(RunRunCommand(options, std::cout));
 }
 
 int RunSummary(const Args& args) {
