@@ -1,6 +1,8 @@
 #include "fuzz/decoder_diff_core.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -12,6 +14,7 @@
 #include "harness/comparator.h"
 #include "harness/decode_runner.h"
 #include "harness/finding.h"
+#include "harness/instruction_shape.h"
 #include "harness/test_case_codec.h"
 
 // libFuzzer collects every byte of this section as extra coverage after each input and clears it
@@ -55,6 +58,73 @@ bool FileExists(const std::string& path) {
 
 }  // namespace
 
+// The key must cover every input of the signature text. OpcodeClass() reads only InstructionShape,
+// and the key holds all of its fields: a new field must be added to the key below.
+static_assert(sizeof(InstructionShape) == 9, "InstructionShape changed: update the cache key");
+
+DecodeSignatureCache::DecodeSignatureCache(size_t max_entries) : max_entries_(max_entries) {
+  // A fuzzing run meets a few thousand kinds of divergence; growing to that costs rehashes.
+  hashes_.reserve(std::min<size_t>(max_entries_, 4096));
+}
+
+uint64_t DecodeSignatureCache::Hash(const DecodeDivergenceView& view, Mode mode,
+                                    const InstructionShape& shape) {
+  // Binary key: fixed-size fields, then length-prefixed strings.
+  Key key;
+  size_t size = 0;
+  bool fits = true;
+  auto put = [&](uint8_t byte) {
+    if (size < key.bytes.size()) key.bytes[size++] = static_cast<char>(byte);
+    else fits = false;
+  };
+  auto put_string = [&](absl::string_view text) {
+    if (key.bytes.size() - size < 1 + text.size()) {
+      fits = false;
+      return;
+    }
+    key.bytes[size++] = static_cast<char>(text.size());
+    std::memcpy(key.bytes.data() + size, text.data(), text.size());
+    size += text.size();
+  };
+  put(static_cast<uint8_t>(view.kind));
+  put(static_cast<uint8_t>(mode));
+  put(static_cast<uint8_t>(shape.encoding));
+  put(static_cast<uint8_t>(shape.map));
+  put(static_cast<uint8_t>(shape.mandatory_prefix));
+  put(shape.opcode);
+  put(shape.has_opcode);
+  put(shape.legacy_prefix_count);
+  put(shape.lock);
+  put(shape.rex_w);
+  put(shape.opcode_offset);
+  put_string(view.first->target);
+  put_string(view.second->target);
+  const DecodeResult& a = view.first->decode;
+  const DecodeResult& b = view.second->decode;
+  switch (view.kind) {
+    case DivergenceKind::kValidity:
+      put(a.valid);
+      put(static_cast<uint8_t>(a.failure));
+      put(b.valid);
+      put(static_cast<uint8_t>(b.failure));
+      break;
+    case DivergenceKind::kLength:
+      put(a.length < b.length);
+      break;
+    default:  // kMnemonic
+      put_string(view.first_mnemonic);
+      put_string(view.second_mnemonic);
+      break;
+  }
+  if (!fits) return DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape));
+  key.size = static_cast<uint8_t>(size);
+  if (hashes_.size() >= max_entries_) hashes_.clear();
+  // One probe for both outcomes: a hit returns the stored hash, a miss fills the new slot.
+  const auto [it, inserted] = hashes_.try_emplace(key, 0);
+  if (inserted) it->second = DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape));
+  return it->second;
+}
+
 absl::StatusOr<std::unique_ptr<DecoderDiffCore>> DecoderDiffCore::Create(
     DecoderDiffOptions options) {
   absl::StatusOr<std::vector<std::unique_ptr<Decoder>>> decoders = MakeDecoders();
@@ -81,6 +151,7 @@ absl::StatusOr<std::unique_ptr<DecoderDiffCore>> DecoderDiffCore::Create(
 DecoderDiffCore::DecoderDiffCore(DecoderDiffOptions options,
                                  std::vector<std::unique_ptr<Decoder>> decoders)
     : options_(std::move(options)), decoders_(std::move(decoders)) {
+  seen_signatures_.reserve(4096);  // skips the rehashes of a run's first few thousand signatures
   for (const std::unique_ptr<Decoder>& decoder : decoders_) {
     decoder_views_.push_back(decoder.get());
     outcomes_.push_back(Outcome{std::string(decoder->name()), Provenance::kDecoder, {}});
@@ -89,39 +160,67 @@ DecoderDiffCore::DecoderDiffCore(DecoderDiffOptions options,
 
 DecoderDiffCore::Result DecoderDiffCore::RunOne(absl::Span<const uint8_t> encoded_test_case) {
   Result result;
-  absl::StatusOr<TestCase> test_case = ParseTestCase(encoded_test_case);
-  if (!test_case.ok()) return result;
+  // A plain version 1 case is decoded straight from the input bytes, without a TestCase copy.
+  const absl::StatusOr<DecodeInput> input = ParseDecodeInput(encoded_test_case, &test_case_);
+  if (!input.ok()) return result;
   result.parsed = true;
+  const Mode mode = input->mode;
+  const absl::Span<const uint8_t> code = input->code;
 
   // RunDecoders() (harness/decode_runner.h) without its per-case vector and name copies: the
-  // outcome slots and their target names live as long as this object. Only what the comparator
-  // reads is decoded (no operand text).
+  // outcome slots, their target names and their strings' capacity live as long as this object.
+  // Only what the comparator reads is decoded (no operand text).
   for (size_t i = 0; i < decoders_.size(); ++i) {
-    absl::StatusOr<DecodeResult> decoded =
-        decoders_[i]->Decode(test_case->mode, test_case->code, DecodeDetail::kComparable);
+    const absl::Status decoded = decoders_[i]->DecodeInto(
+        mode, code, DecodeDetail::kComparable, &outcomes_[i].decode);
     if (!decoded.ok()) {
       result.decoder_failed = true;
-      result.error = absl::StrCat(decoders_[i]->name(), ": ", decoded.status().ToString());
+      result.error = absl::StrCat(decoders_[i]->name(), ": ", decoded.ToString());
       return result;
     }
-    outcomes_[i].decode = *std::move(decoded);
-    if (options_.feed_features) SetDecoderViewFeature(i, test_case->mode, outcomes_[i].decode);
+    if (options_.feed_features) SetDecoderViewFeature(i, mode, outcomes_[i].decode);
   }
 
-  std::vector<Divergence> divergences = CompareDecodes(*test_case, outcomes_);
-  result.divergences = static_cast<int>(divergences.size());
-  for (const Divergence& divergence : divergences) {
-    if (options_.feed_features) SetSignatureFeature(divergence.signature.hash);
-    if (!seen_signatures_.insert(divergence.signature.hash).second) continue;
+  // CompareDecodes() without building its Divergence objects: a divergence costs a signature
+  // cache lookup (DecodeSignatureCache). Text is built in WriteFindings(), only for new signatures
+  // that get a finding file.
+  bool have_shape = false;
+  InstructionShape shape;
+  ForEachDecodeDivergence(outcomes_, [&](const DecodeDivergenceView& divergence) {
+    ++result.divergences;
+    if (!have_shape) {
+      shape = ReadInstructionShape(mode, code);
+      have_shape = true;
+    }
+    const uint64_t hash = signature_cache_.Hash(divergence, mode, shape);
+    if (options_.feed_features) SetSignatureFeature(hash);
+    if (!seen_signatures_.insert(hash).second) return;
     ++result.new_signatures;
-    if (options_.findings_dir.empty()) continue;
+    if (!options_.findings_dir.empty()) new_signatures_.push_back(hash);
+  });
+  if (!new_signatures_.empty()) WriteFindings(encoded_test_case);
+  return result;
+}
+
+void DecoderDiffCore::WriteFindings(absl::Span<const uint8_t> encoded_test_case) {
+  // RunOne() validated the input already; a finding needs the whole TestCase.
+  if (!ParseTestCaseInto(encoded_test_case, &test_case_).ok()) {
+    new_signatures_.clear();
+    return;
+  }
+  const std::vector<Divergence> divergences = CompareDecodes(test_case_, outcomes_);
+  for (const Divergence& divergence : divergences) {
+    // Each new signature once, even when two pairs of decoders share it.
+    auto it = std::find(new_signatures_.begin(), new_signatures_.end(), divergence.signature.hash);
+    if (it == new_signatures_.end()) continue;
+    new_signatures_.erase(it);
     const std::string path =
         absl::StrCat(options_.findings_dir, "/", divergence.signature.HexId(), ".json");
     if (FileExists(path)) continue;  // another process (a -fork worker, an earlier run) has it
     // The hot path skipped the operand text; a finding is rare and read by people, so it gets
     // the full decode (same verdicts: the detail level changes display fields only).
-    absl::StatusOr<std::vector<Outcome>> full = RunDecoders(decoder_views_, *test_case);
-    Finding finding{*test_case, full.ok() ? *std::move(full) : outcomes_, divergences};
+    absl::StatusOr<std::vector<Outcome>> full = RunDecoders(decoder_views_, test_case_);
+    Finding finding{test_case_, full.ok() ? *std::move(full) : outcomes_, divergences};
     absl::Status written = WriteFileAtomically(path, FindingToJson(finding));
     if (written.ok()) {
       ++findings_written_;
@@ -130,7 +229,9 @@ DecoderDiffCore::Result DecoderDiffCore::RunOne(absl::Span<const uint8_t> encode
                    written.ToString().c_str());
     }
   }
-  return result;
+  // Empty already unless the hash-only path and CompareDecodes() disagreed (a bug); either way
+  // nothing may carry over to the next case.
+  new_signatures_.clear();
 }
 
 }  // namespace x86diff

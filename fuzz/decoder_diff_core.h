@@ -5,17 +5,25 @@
 #ifndef X86DIFF_FUZZ_DECODER_DIFF_CORE_H_
 #define X86DIFF_FUZZ_DECODER_DIFF_CORE_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "harness/comparator.h"
 #include "harness/decoder.h"
+#include "harness/instruction_shape.h"
+#include "harness/mode.h"
 #include "harness/outcome.h"
+#include "harness/test_case.h"
 
 namespace x86diff {
 
@@ -37,10 +45,45 @@ struct DecoderDiffOptions {
 inline constexpr size_t kSignatureFeatureSlots = 8192;
 inline constexpr size_t kFeatureCounterSlots = 16384;
 
+// Memoises DecodeDivergenceSignatureHash() for the fuzzing hot path. Hashing the ~80 bytes of
+// signature text byte by byte and formatting the opcode class cost far more than the comparison;
+// the cache key instead holds, in a compact binary form, everything that text depends on (kind,
+// target names, mode, every InstructionShape field, the differing fields), so a kind of
+// divergence seen before costs one hash-table lookup. Exact: equal keys mean equal texts. Keys are
+// fixed-size arrays (no allocation on a miss either); a divergence whose key does not fit (very
+// long names) is hashed uncached. Memory is bounded: the cache is emptied when it reaches
+// `max_entries` (about 72 bytes each). Not thread-safe.
+class DecodeSignatureCache {
+ public:
+  explicit DecodeSignatureCache(size_t max_entries = size_t{1} << 14);
+
+  // DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape)), where `shape` is
+  // ReadInstructionShape(mode, code) of the test case `view` belongs to.
+  uint64_t Hash(const DecodeDivergenceView& view, Mode mode, const InstructionShape& shape);
+
+  size_t size() const { return hashes_.size(); }
+
+ private:
+  struct Key {
+    std::array<char, 63> bytes{};  // zero beyond `size`, so that whole arrays compare
+    uint8_t size = 0;
+    friend bool operator==(const Key&, const Key&) = default;
+    template <typename H>
+    friend H AbslHashValue(H state, const Key& key) {
+      return H::combine(std::move(state), absl::string_view(key.bytes.data(), key.size));
+    }
+  };
+
+  size_t max_entries_;
+  absl::flat_hash_map<Key, uint64_t> hashes_;
+};
+
 // Runs encoded test cases through a fixed list of decoders.
 //
-// Decoding: the hot path asks the decoders for DecodeDetail::kComparable (no operand text);
-// findings are decoded again with full detail.
+// Decoding: the hot path decodes a plain version 1 input in place (ParseDecodeInput) into reused
+// outcome slots (Decoder::DecodeInto) and asks for DecodeDetail::kComparable (no operand text);
+// divergences are hashed without building text (DecodeSignatureCache); findings are decoded
+// again with full detail and built with CompareDecodes().
 //
 // Findings: for each divergence whose signature was not seen before by this object and has no
 // file yet in findings_dir, RunOne() writes <findings_dir>/<Signature::HexId()>.json atomically
@@ -87,10 +130,20 @@ class DecoderDiffCore {
  private:
   DecoderDiffCore(DecoderDiffOptions options, std::vector<std::unique_ptr<Decoder>> decoders);
 
+  // Writes a finding for each divergence of the current case (`encoded_test_case`, outcomes_)
+  // whose signature hash is in new_signatures_, then clears new_signatures_.
+  void WriteFindings(absl::Span<const uint8_t> encoded_test_case);
+
   DecoderDiffOptions options_;
   std::vector<std::unique_ptr<Decoder>> decoders_;
   std::vector<const Decoder*> decoder_views_;  // decoders_ as RunDecoders() takes them
   std::vector<Outcome> outcomes_;              // one slot per decoder, reused for every case
+  // Per-case scratch kept here so that its capacity is reused: the parsed case (when the input
+  // is not decoded in place, and for findings) and the signature hashes first seen in it that
+  // need a finding file.
+  TestCase test_case_;
+  std::vector<uint64_t> new_signatures_;
+  DecodeSignatureCache signature_cache_;
   absl::flat_hash_set<uint64_t> seen_signatures_;
   size_t findings_written_ = 0;
 };

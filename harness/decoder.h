@@ -3,7 +3,9 @@
 #define X86DIFF_HARNESS_DECODER_H_
 
 #include <cstdint>
+#include <utility>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -18,6 +20,22 @@ enum class DecodeDetail : uint8_t {
   kFull,        // everything, including DecodeResult::operands
   kComparable,  // DecodeResult::operands left empty; every compared field is filled
 };
+
+// Sets every field of `result` to its default (as a fresh DecodeResult) while keeping the strings'
+// capacity: what DecodeInto() implementations start from.
+inline void ResetDecodeResult(DecodeResult& result) {
+  result.valid = false;
+  result.length = 0;
+  result.failure = DecodeFailure::kNone;
+  result.mnemonic.clear();
+  result.operands.clear();
+  result.prefixes = 0;
+  result.instruction_id = 0;
+  result.has_flag_info = false;
+  result.flags_tested = 0;
+  result.flags_modified = 0;
+  result.flags_undefined = 0;
+}
 
 // Contract: Decode() looks at the first instruction of `code` in `mode` (the library configured
 // with that mode's machine mode and default operand/address size) and reports it. An invalid
@@ -40,6 +58,18 @@ class Decoder {
                                               DecodeDetail detail) const = 0;
   absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code) const {
     return Decode(mode, code, DecodeDetail::kFull);
+  }
+
+  // Decode() into a caller-owned result, for hot loops: `*out` is overwritten entirely (every
+  // field as Decode() would set it) and its strings keep their capacity, so a slot reused across
+  // calls costs no allocation and no StatusOr temporary. On a non-OK status `*out` is unspecified.
+  // The default forwards to Decode(); adapters override it and implement Decode() on top of it.
+  virtual absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
+                                  DecodeResult* out) const {
+    absl::StatusOr<DecodeResult> decoded = Decode(mode, code, detail);
+    if (!decoded.ok()) return decoded.status();
+    *out = *std::move(decoded);
+    return absl::OkStatus();
   }
 };
 

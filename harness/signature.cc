@@ -23,17 +23,34 @@ absl::string_view DivergenceKindName(DivergenceKind kind) {
 std::string Signature::HexId() const { return absl::StrFormat("%016x", hash); }
 
 namespace {
-// FNV-1a, 64-bit: tiny, and unlike absl::Hash or std::hash its value never changes between runs
-// or builds, which bucket files and waivers rely on.
+// FNV-1a, 64-bit (SignatureHasher): tiny, and unlike absl::Hash or std::hash its value never
+// changes between runs or builds, which bucket files and waivers rely on.
 uint64_t Fnv1a64(absl::string_view text) {
-  uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
-  }
-  return hash;
+  SignatureHasher hasher;
+  hasher.Add(text);
+  return hasher.hash();
 }
 }  // namespace
+
+// Must feed exactly the bytes MakeSignature() writes, in the same order.
+uint64_t SignatureHash(DivergenceKind kind, absl::Span<const absl::string_view> targets, Mode mode,
+                       absl::string_view opcode_class,
+                       absl::Span<const absl::string_view> field_parts) {
+  SignatureHasher hasher;
+  hasher.Add(DivergenceKindName(kind));
+  hasher.Add("|");
+  for (size_t i = 0; i < targets.size(); ++i) {
+    if (i != 0) hasher.Add(",");
+    hasher.Add(targets[i]);
+  }
+  hasher.Add("|");
+  hasher.Add(ModeName(mode));
+  hasher.Add("|");
+  hasher.Add(opcode_class);
+  hasher.Add("|");
+  for (absl::string_view part : field_parts) hasher.Add(part);
+  return hasher.hash();
+}
 
 Signature MakeSignature(DivergenceKind kind, const std::vector<std::string>& targets, Mode mode,
                         absl::string_view opcode_class, absl::string_view fields) {

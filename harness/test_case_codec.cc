@@ -71,6 +71,13 @@ absl::Status ParseSection(uint8_t tag, absl::Span<const uint8_t> payload, size_t
   }
 }
 
+// A well-formed version 1 case: header and code, no sections. ParseTestCase() accepts exactly
+// these bytes, with mode bytes[1] and the code after the header.
+bool IsPlainVersion1(absl::Span<const uint8_t> bytes) {
+  return bytes.size() >= kHeaderBytes && bytes[0] == 1 && bytes[1] <= kModeMaxValue &&
+         bytes[2] <= kMaxCodeBytes && bytes.size() == kHeaderBytes + bytes[2];
+}
+
 }  // namespace
 
 std::vector<uint8_t> SerializeTestCase(const TestCase& test_case) {
@@ -100,6 +107,29 @@ std::vector<uint8_t> SerializeTestCase(const TestCase& test_case) {
 }
 
 absl::StatusOr<TestCase> ParseTestCase(absl::Span<const uint8_t> bytes) {
+  TestCase test_case;
+  RETURN_IF_ERROR(ParseTestCaseInto(bytes, &test_case));
+  return test_case;
+}
+
+absl::StatusOr<DecodeInput> ParseDecodeInput(absl::Span<const uint8_t> bytes, TestCase* scratch) {
+  if (IsPlainVersion1(bytes)) {
+    return DecodeInput{static_cast<Mode>(bytes[1]), bytes.subspan(kHeaderBytes)};
+  }
+  RETURN_IF_ERROR(ParseTestCaseInto(bytes, scratch));
+  return DecodeInput{scratch->mode, scratch->code};
+}
+
+absl::Status ParseTestCaseInto(absl::Span<const uint8_t> bytes, TestCase* out) {
+  // Fast path for what decoder corpora hold; anything else takes the checks below, which also
+  // produce the error messages.
+  if (IsPlainVersion1(bytes)) {
+    out->mode = static_cast<Mode>(bytes[1]);
+    out->code.assign(bytes.begin() + kHeaderBytes, bytes.end());
+    out->initial_state.reset();
+    out->scratch_patches.clear();
+    return absl::OkStatus();
+  }
   if (bytes.size() > kMaxEncodedTestCaseBytes) {
     return absl::InvalidArgumentError(absl::StrCat("test case is ", bytes.size(),
                                                    " bytes; the limit is ",
@@ -115,7 +145,9 @@ absl::StatusOr<TestCase> ParseTestCase(absl::Span<const uint8_t> bytes) {
                                                    " at offset 0 (this build reads versions 1..",
                                                    kTestCaseFormatVersion, ")"));
   }
-  TestCase test_case;
+  TestCase& test_case = *out;
+  test_case.initial_state.reset();
+  test_case.scratch_patches.clear();
   auto mode = ModeFromByte(bytes[1]);
   if (!mode.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("at offset 1: ", mode.status().message()));
@@ -154,7 +186,7 @@ absl::StatusOr<TestCase> ParseTestCase(absl::Span<const uint8_t> bytes) {
     RETURN_IF_ERROR(ParseSection(tag, bytes.subspan(offset + 3, length), offset, test_case));
     offset += 3 + length;
   }
-  return test_case;
+  return absl::OkStatus();
 }
 
 }  // namespace x86diff

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "harness/test_case.h"
@@ -36,6 +37,21 @@ std::vector<uint8_t> SerializeTestCase(const TestCase& test_case);
 // Parses the binary form. Malformed input (empty, truncated, unknown version or mode, oversized
 // code, unknown or malformed sections) gives InvalidArgument with the byte offset and what was expected.
 absl::StatusOr<TestCase> ParseTestCase(absl::Span<const uint8_t> bytes);
+// ParseTestCase() into a caller-owned TestCase whose vectors keep their capacity (the fuzzing hot
+// path parses every input into one reused object). `*out` is overwritten entirely on success and
+// unspecified on error.
+absl::Status ParseTestCaseInto(absl::Span<const uint8_t> bytes, TestCase* out);
+
+// What a decoder reads from an encoded test case.
+struct DecodeInput {
+  Mode mode = Mode::kLong64;
+  absl::Span<const uint8_t> code;
+};
+// Validates `bytes` exactly as ParseTestCase() does (same errors) and returns the case's mode and
+// code. A plain version 1 case (what decoder corpora hold) is not copied at all: `code` points
+// into `bytes`. Any other form is parsed into `*scratch` and `code` points into that. Either way
+// the result is valid while `bytes` and `*scratch` stay unchanged.
+absl::StatusOr<DecodeInput> ParseDecodeInput(absl::Span<const uint8_t> bytes, TestCase* scratch);
 
 }  // namespace x86diff
 

@@ -1,7 +1,11 @@
 #include "adapters/capstone/capstone_decoder.h"
 
+#include <array>
+#include <bit>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "harness/status_macros.h"
 
 namespace x86diff {
 namespace {
@@ -79,13 +83,47 @@ constexpr FlagMapping kUndefinedFlags[] = {
     {X86_EFLAGS_UNDEFINED_AF, kFlagAF}, {X86_EFLAGS_UNDEFINED_CF, kFlagCF},
 };
 
+// The three tables above folded into one entry per cs_x86::eflags bit, so that mapping an
+// instruction's flags walks its set bits once instead of scanning 48 table rows per decode. Each
+// entry packs the FlagBit sets as tested | written << 16 | undefined << 32.
+constexpr int kWrittenShift = 16;
+constexpr int kUndefinedShift = 32;
+static_assert(kFlagOF < (1u << kWrittenShift), "FlagBit sets must fit 16 bits");
+
 template <size_t N>
-uint32_t MapFlags(uint64_t eflags, const FlagMapping (&table)[N]) {
-  uint32_t flags = 0;
+constexpr void AddFlagsByBit(const FlagMapping (&table)[N], int shift,
+                             std::array<uint64_t, 64>& by_bit) {
   for (const FlagMapping& mapping : table) {
-    if (eflags & mapping.capstone) flags |= mapping.flag;
+    by_bit[std::countr_zero(mapping.capstone)] |= static_cast<uint64_t>(mapping.flag) << shift;
   }
-  return flags;
+}
+
+// Every X86_EFLAGS_* value is a single bit; a multi-bit value would need a different scheme.
+template <size_t N>
+constexpr bool AllSingleBits(const FlagMapping (&table)[N]) {
+  for (const FlagMapping& mapping : table) {
+    if (!std::has_single_bit(mapping.capstone)) return false;
+  }
+  return true;
+}
+static_assert(AllSingleBits(kTestedFlags) && AllSingleBits(kWrittenFlags) &&
+              AllSingleBits(kUndefinedFlags));
+
+constexpr std::array<uint64_t, 64> MakeFlagsByBit() {
+  std::array<uint64_t, 64> by_bit{};
+  AddFlagsByBit(kTestedFlags, 0, by_bit);
+  AddFlagsByBit(kWrittenFlags, kWrittenShift, by_bit);
+  AddFlagsByBit(kUndefinedFlags, kUndefinedShift, by_bit);
+  return by_bit;
+}
+constexpr std::array<uint64_t, 64> kFlagsByBit = MakeFlagsByBit();
+
+void MapFlags(uint64_t eflags, DecodeResult& result) {
+  uint64_t packed = 0;
+  for (; eflags != 0; eflags &= eflags - 1) packed |= kFlagsByBit[std::countr_zero(eflags)];
+  result.flags_tested = static_cast<uint32_t>(packed & 0xffff);
+  result.flags_modified = static_cast<uint32_t>((packed >> kWrittenShift) & 0xffff);
+  result.flags_undefined = static_cast<uint32_t>(packed >> kUndefinedShift);
 }
 
 bool InGroup(const cs_detail& detail, uint8_t group) {
@@ -198,14 +236,22 @@ std::string CapstoneDecoder::version() const {
 
 absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode, absl::Span<const uint8_t> code,
                                                      DecodeDetail detail) const {
+  DecodeResult result;
+  RETURN_IF_ERROR(DecodeInto(mode, code, detail, &result));
+  return result;
+}
+
+absl::Status CapstoneDecoder::DecodeInto(Mode mode, absl::Span<const uint8_t> code,
+                                         DecodeDetail detail, DecodeResult* out) const {
   const int index = static_cast<int>(mode);
   if (index < 0 || index > kModeMaxValue) {
     return absl::InvalidArgumentError(absl::StrCat("invalid mode value ", index));
   }
-  DecodeResult result;
+  DecodeResult& result = *out;
+  ResetDecodeResult(result);
   if (code.empty()) {
     result.failure = DecodeFailure::kTruncated;
-    return result;
+    return absl::OkStatus();
   }
   const Engine& engine = engines_[index];
   const uint8_t* bytes = code.data();
@@ -214,7 +260,7 @@ absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode, absl::Span<const
   if (!cs_disasm_iter(engine.handle, &bytes, &size, &address, engine.insn)) {
     // Capstone does not say why (cs_errno() stays CS_ERR_OK for undecodable bytes).
     result.failure = DecodeFailure::kOther;
-    return result;
+    return absl::OkStatus();
   }
   const cs_insn& insn = *engine.insn;
   result.valid = true;
@@ -223,27 +269,34 @@ absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode, absl::Span<const
   result.instruction_id = insn.id;
   result.prefixes = PrefixBits(insn);
 
-  // Strip the prefix words; whatever remains is the mnemonic proper.
-  absl::string_view mnemonic = insn.mnemonic;
-  while (true) {
-    const size_t space = mnemonic.find(' ');
-    if (space == absl::string_view::npos) break;
-    const uint32_t bits = MnemonicPrefixBits(mnemonic.substr(0, space));
-    if (bits == 0) break;
-    result.prefixes |= bits;
-    mnemonic.remove_prefix(space + 1);
+  // Strip the prefix words; whatever remains is the mnemonic proper. Most mnemonics have no
+  // space at all, and then there is nothing to look up: one pass finds the length and whether
+  // there is a space.
+  size_t length = 0;
+  bool has_space = false;
+  while (length < sizeof(insn.mnemonic) && insn.mnemonic[length] != '\0') {
+    has_space |= insn.mnemonic[length] == ' ';
+    ++length;
   }
-  // Capstone 4's x86 mnemonic table is lower case already (X86GenAsmWriter1.inc).
-  result.mnemonic.assign(mnemonic.data(), mnemonic.size());
+  absl::string_view mnemonic(insn.mnemonic, length);
+  if (has_space) {
+    for (size_t space = mnemonic.find(' '); space != absl::string_view::npos;
+         space = mnemonic.find(' ')) {
+      const uint32_t bits = MnemonicPrefixBits(mnemonic.substr(0, space));
+      if (bits == 0) break;
+      result.prefixes |= bits;
+      mnemonic.remove_prefix(space + 1);
+    }
+  }
+  // Capstone 4's x86 mnemonic table is lower case already (X86GenAsmWriter1.inc). The slot was
+  // cleared above, so appending reuses its capacity.
+  result.mnemonic.append(mnemonic.data(), mnemonic.size());
 
   if (!InGroup(*insn.detail, X86_GRP_FPU)) {
-    const uint64_t eflags = insn.detail->x86.eflags;
     result.has_flag_info = true;
-    result.flags_tested = MapFlags(eflags, kTestedFlags);
-    result.flags_modified = MapFlags(eflags, kWrittenFlags);
-    result.flags_undefined = MapFlags(eflags, kUndefinedFlags);
+    MapFlags(insn.detail->x86.eflags, result);
   }
-  return result;
+  return absl::OkStatus();
 }
 
 }  // namespace x86diff

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -47,6 +48,8 @@ class CapstoneDecoder final : public Decoder {
   using Decoder::Decode;
   absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
                                       DecodeDetail detail) const override;
+  absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
+                          DecodeResult* out) const override;
 
  private:
   // A Capstone handle and the instruction buffer that cs_disasm_iter() fills, owned together.

@@ -3,6 +3,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "harness/status_macros.h"
 
 namespace x86diff {
 namespace {
@@ -122,6 +123,12 @@ absl::StatusOr<std::unique_ptr<ZydisDecoder>> ZydisDecoder::Create() {
                   absl::StrCat("ZydisDecoderInit(", ModeName(mode), ")"));
     if (!status.ok()) return status;
   }
+  // ZydisMnemonicGetString() for every mnemonic, with the lengths known, once.
+  decoder->mnemonics_.resize(ZYDIS_MNEMONIC_MAX_VALUE + 1);
+  for (int i = 0; i <= ZYDIS_MNEMONIC_MAX_VALUE; ++i) {
+    const char* text = ZydisMnemonicGetString(static_cast<ZydisMnemonic>(i));
+    if (text != nullptr) decoder->mnemonics_[i] = text;
+  }
   absl::Status status = CheckZyan(
       ZydisFormatterInit(&decoder->formatter_, ZYDIS_FORMATTER_STYLE_INTEL), "ZydisFormatterInit");
   if (!status.ok()) return status;
@@ -152,15 +159,23 @@ std::string ZydisDecoder::version() const {
 
 absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const uint8_t> code,
                                                   DecodeDetail detail) const {
+  DecodeResult result;
+  RETURN_IF_ERROR(DecodeInto(mode, code, detail, &result));
+  return result;
+}
+
+absl::Status ZydisDecoder::DecodeInto(Mode mode, absl::Span<const uint8_t> code,
+                                      DecodeDetail detail, DecodeResult* out) const {
   const int index = static_cast<int>(mode);
   if (index < 0 || index > kModeMaxValue) {
     return absl::InvalidArgumentError(absl::StrCat("invalid mode value ", index));
   }
-  DecodeResult result;
+  DecodeResult& result = *out;
+  ResetDecodeResult(result);
   if (code.empty()) {
     // Zydis rejects a null buffer as an invalid argument; no bytes at all is plainly truncated.
     result.failure = DecodeFailure::kTruncated;
-    return result;
+    return absl::OkStatus();
   }
   ZydisDecodedInstruction instruction;
   ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
@@ -168,15 +183,18 @@ absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const ui
       ZydisDecoderDecodeFull(&decoders_[index], code.data(), code.size(), &instruction, operands);
   if (!ZYAN_SUCCESS(status)) {
     result.failure = ToDecodeFailure(status);
-    return result;
+    return absl::OkStatus();
   }
   result.valid = true;
   result.length = instruction.length;
   result.instruction_id = static_cast<uint32_t>(instruction.mnemonic);
   result.prefixes = PrefixBits(instruction);
-  if (const char* mnemonic = ZydisMnemonicGetString(instruction.mnemonic); mnemonic != nullptr) {
-    // Zydis' mnemonic strings are already lower case; assign without a temporary.
-    result.mnemonic.assign(mnemonic);
+  // Zydis' mnemonic strings are already lower case. The slot was cleared above, so appending
+  // reuses its capacity.
+  const size_t mnemonic_index = static_cast<size_t>(instruction.mnemonic);
+  if (mnemonic_index < mnemonics_.size()) {
+    const absl::string_view mnemonic = mnemonics_[mnemonic_index];
+    result.mnemonic.append(mnemonic.data(), mnemonic.size());
   }
   // Zydis has one mnemonic for near and far JMP/CALL/RET; its Intel formatter appends " far"
   // (ZydisFormatterIntelPrintMnemonic). Keep that distinction: a near/far confusion is a real
@@ -192,7 +210,7 @@ absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const ui
                                                    /*user_data=*/nullptr))) {
     absl::string_view operand_text = text;
     if (!operand_text.empty() && operand_text.front() == ' ') operand_text.remove_prefix(1);
-    result.operands = std::string(operand_text);
+    result.operands.assign(operand_text.data(), operand_text.size());
   }
 
   if (instruction.cpu_flags != nullptr) {
@@ -203,7 +221,7 @@ absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const ui
         (flags.modified | flags.set_0 | flags.set_1 | flags.undefined) & kKnownFlags;
     result.flags_undefined = flags.undefined & kKnownFlags;
   }
-  return result;
+  return absl::OkStatus();
 }
 
 }  // namespace x86diff

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -55,12 +57,16 @@ class ZydisDecoder final : public Decoder {
   using Decoder::Decode;
   absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
                                       DecodeDetail detail) const override;
+  absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
+                          DecodeResult* out) const override;
 
  private:
   ZydisDecoder() = default;
 
   std::array<::ZydisDecoder, kAllModes.size()> decoders_{};  // indexed by static_cast<int>(Mode)
   ZydisFormatter formatter_{};
+  // ZydisMnemonicGetString() by ZydisMnemonic value (empty where it returns null).
+  std::vector<absl::string_view> mnemonics_;
 };
 
 }  // namespace x86diff
