@@ -16,6 +16,7 @@
 #include "harness/mode.h"
 #include "harness/status_macros.h"
 #include "harness/test_case.h"
+#include "tools/x86diff/command_args.h"
 #include "tools/x86diff/decoder_set.h"
 #include "tools/x86diff/text_table.h"
 
@@ -40,18 +41,6 @@ std::string FlagText(uint64_t rflags) {
 }
 
 std::string Hex64(uint64_t value) { return absl::StrCat("0x", absl::Hex(value)); }
-
-absl::StatusOr<std::vector<Mode>> ModesToRun(const std::string& mode) {
-  if (mode == "all") return std::vector<Mode>(kAllModes.begin(), kAllModes.end());
-  absl::StatusOr<Mode> parsed = ParseMode(mode);
-  if (!parsed.ok()) {
-    std::vector<absl::string_view> names;
-    for (Mode known : kAllModes) names.push_back(ModeName(known));
-    return absl::InvalidArgumentError(absl::StrCat("--mode: unknown mode '", mode, "'; use one of ",
-                                                   absl::StrJoin(names, ", "), " or all"));
-  }
-  return std::vector<Mode>{*parsed};
-}
 
 std::string StatusText(const ExecResult& result) {
   std::string text(ExecStatusName(result.status));
@@ -171,16 +160,8 @@ void WriteExecutionView(const ExecRun& run, const ViewStyle& style, absl::string
 }
 
 absl::Status RunRunCommand(const RunOptions& options, std::ostream& out) {
-  absl::StatusOr<std::vector<uint8_t>> code = ParseHex(options.hex);
-  if (!code.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("bad hex bytes: ", code.status().message()));
-  }
-  if (code->empty()) return absl::InvalidArgumentError("no instruction bytes given");
-  if (code->size() > kMaxCodeBytes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "too many bytes: ", code->size(), " given, a test case holds at most ", kMaxCodeBytes));
-  }
-  ASSIGN_OR_RETURN(std::vector<Mode> modes, ModesToRun(options.mode));
+  ASSIGN_OR_RETURN(std::vector<uint8_t> code, ParseInstructionBytes(options.hex));
+  ASSIGN_OR_RETURN(std::vector<Mode> modes, ParseModeList(options.mode));
   ASSIGN_OR_RETURN(DecoderSet decoders, DecoderSet::Create(options.decoders, 1));
   std::vector<std::string> notes;
   ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Executor>> executors,
@@ -195,7 +176,7 @@ absl::Status RunRunCommand(const RunOptions& options, std::ostream& out) {
   for (const std::string& note : notes) out << "note: " << note << "\n";
   bool first = true;
   for (Mode mode : modes) {
-    TestCase test_case{mode, *code};
+    TestCase test_case{mode, code};
     ASSIGN_OR_RETURN(ExecRun run, RunExecution(decoders.views(), executor_views, test_case));
     if (!first) out << "\n";
     first = false;
