@@ -34,6 +34,24 @@ std::string VectorName(uint8_t vector) {
   return absl::StrCat("vector ", vector);
 }
 
+bool VectorPushesErrorCode(uint8_t vector) {
+  switch (vector) {
+    case kVectorDF:
+    case kVectorTS:
+    case kVectorNP:
+    case kVectorSS:
+    case kVectorGP:
+    case kVectorPF:
+    case kVectorAC:
+    case 21:  // #CP
+    case 29:  // #VC
+    case 30:  // #SX
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string ImpreciseFieldNames(uint32_t fields) {
   static constexpr std::pair<uint32_t, const char*> kNames[] = {
       {kImpreciseVector, "vector"},       {kImpreciseErrorCode, "error-code"},

@@ -44,6 +44,8 @@ enum Vector : uint8_t {
 };
 // "#PF", "#GP", ...; "vector 42" for others.
 std::string VectorName(uint8_t vector);
+// Whether the CPU pushes an error code for this exception (SDM Vol. 3 Table 6-1).
+bool VectorPushesErrorCode(uint8_t vector);
 
 // Fields a backend reports but cannot be trusted on (declared by the backend, per result), so that
 // the comparator masks them explicitly instead of silently skipping them.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <iterator>
 
 #include "absl/strings/match.h"
@@ -182,9 +183,46 @@ absl::string_view PredicateBase(absl::string_view mnemonic) {
   return {};
 }
 
+// Bit (first letter - 'a') of kAliasFirstLetters[length] is set when some alias has that length
+// and first letter; every alias is lower case and shorter than kMaxFilteredLength (checked below).
+constexpr size_t kMaxFilteredLength = 32;
+constexpr std::array<uint32_t, kMaxFilteredLength> kAliasFirstLetters = [] {
+  std::array<uint32_t, kMaxFilteredLength> letters{};
+  for (const Alias& entry : kAliases) {
+    letters[entry.alias.size()] |= uint32_t{1} << (entry.alias[0] - 'a');
+  }
+  return letters;
+}();
+
+constexpr bool AliasesFitFilter() {
+  for (const Alias& entry : kAliases) {
+    if (entry.alias.empty() || entry.alias.size() >= kMaxFilteredLength) return false;
+    if (entry.alias[0] < 'a' || entry.alias[0] > 'z') return false;
+  }
+  return true;
+}
+static_assert(AliasesFitFilter(), "the alias filter needs short lower-case aliases");
+
+// False only when `mnemonic` is certainly not in kAliases.
+bool MayBeAlias(absl::string_view mnemonic) {
+  if (mnemonic.empty() || mnemonic.size() >= kMaxFilteredLength) return false;
+  const unsigned letter = static_cast<unsigned char>(mnemonic[0]) - unsigned{'a'};
+  if (letter >= 26) return false;
+  return (kAliasFirstLetters[mnemonic.size()] >> letter) & 1;
+}
+
 }  // namespace
 
 absl::string_view NormalizeMnemonic(absl::string_view mnemonic) {
+  // Most mnemonics are no alias; the (length, first letter) filter rules them out without the
+  // binary search (a handful of string comparisons).
+  if (!MayBeAlias(mnemonic)) {
+    if (!mnemonic.empty() && (mnemonic[0] == 'c' || mnemonic[0] == 'v')) {
+      const absl::string_view base = PredicateBase(mnemonic);
+      if (!base.empty()) return base;
+    }
+    return mnemonic;
+  }
   const auto end = kAliases.end();
   const auto found =
       std::lower_bound(kAliases.begin(), end, mnemonic,

@@ -293,22 +293,4 @@ uint64_t StubsAddress(Mode mode) {
   return mode == Mode::kReal16 ? kRealModeStubsAddress : kStubsAddress;
 }
 
-bool VectorPushesErrorCode(uint8_t vector) {
-  switch (vector) {
-    case kVectorDF:
-    case kVectorTS:
-    case kVectorNP:
-    case kVectorSS:
-    case kVectorGP:
-    case kVectorPF:
-    case kVectorAC:
-    case 21:  // #CP
-    case 29:  // #VC
-    case 30:  // #SX
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace x86diff::kvm

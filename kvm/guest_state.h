@@ -109,8 +109,6 @@ void ApplyModeSregs(Mode mode, const GuestFeatures& features, kvm_sregs& sregs);
 
 // Exception stubs: the guest-physical/linear address of vector v's `hlt`.
 uint64_t StubsAddress(Mode mode);
-// SDM Vol. 3 Table 6-1: the vectors that push an error code (in protected and long mode).
-bool VectorPushesErrorCode(uint8_t vector);
 
 }  // namespace x86diff::kvm
 

@@ -48,25 +48,6 @@ absl::Status Check(uc_err err, absl::string_view what) {
   return absl::InternalError(absl::StrCat("unicorn ", what, ": ", uc_strerror(err)));
 }
 
-// Exceptions that push an error code (SDM Vol. 3 Table 6-1).
-bool PushesErrorCode(uint32_t vector) {
-  switch (vector) {
-    case kVectorDF:
-    case kVectorTS:
-    case kVectorNP:
-    case kVectorSS:
-    case kVectorGP:
-    case kVectorPF:
-    case kVectorAC:
-    case 21:  // #CP
-    case 29:  // #VC
-    case 30:  // #SX
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool IsCanonical(uint64_t address) {
   const int64_t upper = static_cast<int64_t>(address) >> 47;
   return upper == 0 || upper == -1;
@@ -301,7 +282,7 @@ void UnicornEngine::ClassifyInterrupt(absl::Span<const uint8_t> code, ExecResult
     result.imprecise |= kImpreciseVector;
     result.detail = "#DF: Unicorn reported a double fault, which ring-3 code cannot cause alone";
   }
-  if (PushesErrorCode(vector)) result.imprecise |= kImpreciseErrorCode;
+  if (VectorPushesErrorCode(vector)) result.imprecise |= kImpreciseErrorCode;
   if (vector == kVectorPF) result.imprecise |= kImpreciseFaultAddress;
 }
 
