@@ -327,6 +327,34 @@ TEST(SummaryCommandTest, GroupsFindingsIntoBucketsByCount) {
   EXPECT_EQ(err.str(), "");
 }
 
+TEST(SummaryCommandTest, MaxRowsAndMaxExamplesShortenTheReport) {
+  TempDir dir;
+  const Finding a = MakeFinding(Mode::kLong64, {0x0f, 0x0d, 0xc0}, DivergenceKind::kValidity,
+                                "legacy:0f:0d:none", "capstone=valid,zydis=invalid-encoding");
+  const Finding c = MakeFinding(Mode::kProt32, {0x66, 0xe8, 0x00, 0x00}, DivergenceKind::kLength,
+                                "legacy:primary:e8:66", "capstone<zydis");
+  dir.Write("a.json", FindingToJson(a));
+  dir.Write("c.json", FindingToJson(c));
+  SummaryOptions options;
+  options.findings_dir = dir.path();
+  options.max_rows = 1;
+  options.max_examples = 1;
+  std::ostringstream out, err;
+  ASSERT_TRUE(RunSummaryCommand(options, out, err).ok());
+  const std::string text = out.str();
+  // One row left out of the patterns table and one of the bucket table.
+  size_t left_out = 0;
+  for (size_t at = text.find("1 more row"); at != std::string::npos;
+       at = text.find("1 more row", at + 1)) {
+    ++left_out;
+  }
+  EXPECT_EQ(left_out, 2) << text;
+  EXPECT_THAT(text, HasSubstr("1 more bucket without an example"));
+  // Only one of the two buckets is shown with its example.
+  EXPECT_NE(text.find("#1 "), std::string::npos) << text;
+  EXPECT_EQ(text.find("#2 "), std::string::npos) << text;
+}
+
 TEST(SummaryCommandTest, UnreadableFindingIsNamedAndFailsUnlessKeepGoing) {
   TempDir dir;
   const std::string bad = dir.Write("broken.json", "{\"format\": \"x86diff-finding\"");

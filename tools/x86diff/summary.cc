@@ -57,7 +57,19 @@ std::string Plural(size_t count, absl::string_view singular, absl::string_view p
   return absl::StrCat(count, " ", count == 1 ? singular : plural);
 }
 
-void WriteOverview(absl::Span<const Bucket* const> buckets, const ViewStyle& style,
+// How many of `total` rows a table shows under a --max_rows limit (0: all).
+size_t RowsShown(size_t total, int max_rows) {
+  return max_rows > 0 ? std::min<size_t>(total, static_cast<size_t>(max_rows)) : total;
+}
+
+void WriteRowsLeftOut(size_t total, size_t shown, std::ostream& out) {
+  if (shown < total) {
+    out << "  ... " << Plural(total - shown, "more row", "more rows")
+        << " (--max_rows=0 shows all)\n";
+  }
+}
+
+void WriteOverview(absl::Span<const Bucket* const> buckets, int max_rows, const ViewStyle& style,
                    std::ostream& out) {
   TextTable table({{"#", TextTable::Align::kRight},
                    {"findings", TextTable::Align::kRight},
@@ -66,18 +78,20 @@ void WriteOverview(absl::Span<const Bucket* const> buckets, const ViewStyle& sty
                    {"opcode class"},
                    {"fields"},
                    {"signature"}});
-  for (size_t i = 0; i < buckets.size(); ++i) {
+  const size_t shown = RowsShown(buckets.size(), max_rows);
+  for (size_t i = 0; i < shown; ++i) {
     const Divergence& d = buckets[i]->divergence;
     table.AddRow({absl::StrCat(i + 1), absl::StrCat(buckets[i]->findings.size()),
                   std::string(DivergenceKindName(d.kind)), std::string(ModeName(d.mode)),
                   d.opcode_class, d.fields, d.signature.HexId()});
   }
   table.Write("  ", style.color, out);
+  WriteRowsLeftOut(buckets.size(), shown, out);
 }
 
 // Disagreement patterns: buckets that share kind and fields across opcode classes and modes,
 // the shortest way to see what kinds of disagreement a campaign found.
-void WritePatterns(absl::Span<const Bucket* const> buckets, const ViewStyle& style,
+void WritePatterns(absl::Span<const Bucket* const> buckets, int max_rows, const ViewStyle& style,
                    std::ostream& out) {
   struct Pattern {
     size_t buckets = 0;
@@ -102,7 +116,9 @@ void WritePatterns(absl::Span<const Bucket* const> buckets, const ViewStyle& sty
                    {"buckets", TextTable::Align::kRight},
                    {"findings", TextTable::Align::kRight},
                    {"modes"}});
-  for (const auto* entry : order) {
+  const size_t shown = RowsShown(order.size(), max_rows);
+  for (size_t i = 0; i < shown; ++i) {
+    const auto* entry = order[i];
     std::vector<absl::string_view> modes;
     for (Mode mode : entry->second.modes) modes.push_back(ModeName(mode));
     table.AddRow({std::string(DivergenceKindName(entry->first.first)), entry->first.second,
@@ -110,6 +126,7 @@ void WritePatterns(absl::Span<const Bucket* const> buckets, const ViewStyle& sty
                   absl::StrJoin(modes, " ")});
   }
   table.Write("  ", style.color, out);
+  WriteRowsLeftOut(order.size(), shown, out);
 }
 
 void WriteExample(size_t index, const Bucket& bucket, const ViewStyle& style, std::ostream& out) {
@@ -231,9 +248,9 @@ absl::Status RunSummaryCommand(const SummaryOptions& options, std::ostream& out,
     out << "  no divergences recorded\n";
   } else {
     out << "\nDisagreement patterns (buckets with the same kind and fields):\n";
-    WritePatterns(buckets, style, out);
+    WritePatterns(buckets, options.max_rows, style, out);
     out << "\nBuckets (one per signature), most findings first:\n";
-    WriteOverview(buckets, style, out);
+    WriteOverview(buckets, options.max_rows, style, out);
     const size_t shown = options.max_examples > 0
                              ? std::min<size_t>(options.max_examples, buckets.size())
                              : buckets.size();

@@ -12,9 +12,10 @@ namespace x86diff::cli {
 struct SummaryOptions {
   // Directory of finding files (*.json, harness/finding.h); walked recursively.
   std::string findings_dir;
-  // Show at most this many buckets in detail (with an example); 0: all. The overview table
-  // always lists every bucket.
+  // Show at most this many buckets in detail (with an example); 0: all.
   int max_examples = 0;
+  // Show at most this many rows in the patterns table and in the bucket overview; 0: all.
+  int max_rows = 0;
   // Report unreadable finding files but do not fail because of them.
   bool keep_going = false;
   bool color = false;  // ANSI colour

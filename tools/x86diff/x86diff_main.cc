@@ -38,6 +38,8 @@ ABSL_FLAG(bool, keep_going, false,
           "replay, summary: report unreadable files but do not fail because of them");
 ABSL_FLAG(int, max_examples, 0,
           "summary: show an example for at most this many buckets (0: every bucket)");
+ABSL_FLAG(int, max_rows, 0,
+          "summary: show at most this many rows in the patterns and bucket tables (0: all)");
 ABSL_FLAG(std::vector<std::string>, executors, {},
           "run, replay --exec: comma-separated executors to run: native, unicorn, kvm (default: every one this "
           "machine has; kvm is skipped with a note when /dev/kvm is unusable)");
@@ -101,7 +103,7 @@ constexpr Command kCommands[] = {
      "an overview of the buckets (most findings first), one example per "
      "bucket with the decoders' recorded views side by side, and totals per divergence kind and "
      "per mode. Nothing is decoded again.",
-     "max_examples,keep_going,color", &RunSummary},
+     "max_examples,max_rows,keep_going,color", &RunSummary},
     {"help", "[command]", "show this help, or a command's arguments and flags",
      "Without an argument: the list of commands. With one: that command's arguments and flags.", "",
      &RunHelp},
@@ -223,6 +225,7 @@ int RunSummary(const Args& args) {
   SummaryOptions options;
   options.findings_dir = args[0];
   options.max_examples = absl::GetFlag(FLAGS_max_examples);
+  options.max_rows = absl::GetFlag(FLAGS_max_rows);
   options.keep_going = absl::GetFlag(FLAGS_keep_going);
   options.color = UseColor();
   return Report(RunSummaryCommand(options, std::cout, std::cerr));
