@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/registry.h"
+#include "fuzz/fuzz_features.h"
 #include "harness/atomic_file.h"
 #include "harness/comparator.h"
 #include "harness/decode_runner.h"
@@ -28,32 +29,14 @@ namespace {
 
 static_assert(kSignatureFeatureSlots < kFeatureCounterSlots);
 
-// Murmur3's 64-bit finaliser: spreads small structured values over the counter slots.
-uint64_t Mix(uint64_t value) {
-  value ^= value >> 33;
-  value *= 0xff51afd7ed558ccdull;
-  value ^= value >> 33;
-  value *= 0xc4ceb9fe1a85ec53ull;
-  value ^= value >> 33;
-  return value;
-}
-
 void SetSignatureFeature(uint64_t signature_hash) {
-  extra_counters[Mix(signature_hash) % kSignatureFeatureSlots] = 1;
+  extra_counters[MixFeature(signature_hash) % kSignatureFeatureSlots] = 1;
 }
 
 void SetDecoderViewFeature(size_t decoder_index, Mode mode, const DecodeResult& result) {
-  const uint64_t key =
-      (static_cast<uint64_t>(decoder_index) << 56) | (static_cast<uint64_t>(mode) << 48) |
-      (static_cast<uint64_t>(result.valid) << 47) | (static_cast<uint64_t>(result.failure) << 40) |
-      (static_cast<uint64_t>(result.length) << 32) | result.instruction_id;
+  const uint64_t key = DecoderViewKey(decoder_index, mode, result);
   constexpr size_t kSlots = kFeatureCounterSlots - kSignatureFeatureSlots;
-  extra_counters[kSignatureFeatureSlots + Mix(key) % kSlots] = 1;
-}
-
-bool FileExists(const std::string& path) {
-  std::error_code error;
-  return std::filesystem::exists(path, error);
+  extra_counters[kSignatureFeatureSlots + MixFeature(key) % kSlots] = 1;
 }
 
 }  // namespace
@@ -216,7 +199,7 @@ void DecoderDiffCore::WriteFindings(absl::Span<const uint8_t> encoded_test_case)
     new_signatures_.erase(it);
     const std::string path =
         absl::StrCat(options_.findings_dir, "/", divergence.signature.HexId(), ".json");
-    if (FileExists(path)) continue;  // another process (a -fork worker, an earlier run) has it
+    if (FindingExists(path)) continue;  // another process (a -fork worker, an earlier run) has it
     // The hot path skipped the operand text; a finding is rare and read by people, so it gets
     // the full decode (same verdicts: the detail level changes display fields only).
     absl::StatusOr<std::vector<Outcome>> full = RunDecoders(decoder_views_, test_case_);

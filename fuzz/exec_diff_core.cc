@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/registry.h"
+#include "fuzz/fuzz_features.h"
 #include "harness/atomic_file.h"
 #include "harness/decode_runner.h"
 #include "harness/exec_runner.h"
@@ -26,29 +27,12 @@ namespace {
 static_assert(kExecSignatureSlots < kExecFeatureSlots);
 constexpr size_t kViewSlots = kExecFeatureSlots - kExecSignatureSlots;
 
-// Murmur3's 64-bit finaliser: spreads small structured values over the counter slots.
-uint64_t Mix(uint64_t value) {
-  value ^= value >> 33;
-  value *= 0xff51afd7ed558ccdull;
-  value ^= value >> 33;
-  value *= 0xc4ceb9fe1a85ec53ull;
-  value ^= value >> 33;
-  return value;
-}
-
 void SetSignatureFeature(uint64_t signature_hash) {
-  exec_extra_counters[Mix(signature_hash) % kExecSignatureSlots] = 1;
+  exec_extra_counters[MixFeature(signature_hash) % kExecSignatureSlots] = 1;
 }
 
 void SetViewFeature(uint64_t key) {
-  exec_extra_counters[kExecSignatureSlots + Mix(key) % kViewSlots] = 1;
-}
-
-uint64_t DecoderViewKey(size_t index, Mode mode, const DecodeResult& result) {
-  return (static_cast<uint64_t>(index) << 56) | (static_cast<uint64_t>(mode) << 48) |
-         (static_cast<uint64_t>(result.valid) << 47) |
-         (static_cast<uint64_t>(result.failure) << 40) |
-         (static_cast<uint64_t>(result.length) << 32) | result.instruction_id;
+  exec_extra_counters[kExecSignatureSlots + MixFeature(key) % kViewSlots] = 1;
 }
 
 // Bit 63 set keeps executor keys apart from decoder keys.
@@ -57,11 +41,6 @@ uint64_t ExecutorViewKey(size_t index, Mode mode, const ExecResult& result) {
          (static_cast<uint64_t>(result.status) << 32) |
          (static_cast<uint64_t>(result.vector) << 16) |
          (static_cast<uint64_t>(result.length) << 8) | (result.memory_changes.empty() ? 0 : 1);
-}
-
-bool FileExists(const std::string& path) {
-  std::error_code error;
-  return std::filesystem::exists(path, error);
 }
 
 }  // namespace
@@ -154,7 +133,7 @@ ExecDiffCore::Result ExecDiffCore::RunOne(absl::Span<const uint8_t> encoded_test
     if (options_.findings_dir.empty()) continue;
     const std::string path =
         absl::StrCat(options_.findings_dir, "/", divergence.signature.HexId(), ".json");
-    if (FileExists(path)) continue;  // another process (a -fork worker, an earlier run) has it
+    if (FindingExists(path)) continue;  // another process (a -fork worker, an earlier run) has it
     // Findings are read by people: give the decoder outcomes their display text. Executors are
     // not run again (a second run could differ, and is costly).
     if (!full_decoded) {

@@ -1,0 +1,44 @@
+// Pieces shared by the fuzz bodies: turning what the targets said into libFuzzer extra-counter
+// slots, and the findings-directory check.
+#ifndef X86DIFF_FUZZ_FUZZ_FEATURES_H_
+#define X86DIFF_FUZZ_FUZZ_FEATURES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <system_error>
+
+#include "harness/decode_result.h"
+#include "harness/mode.h"
+
+namespace x86diff {
+
+// Murmur3's 64-bit finaliser: spreads small structured values over the counter slots.
+inline uint64_t MixFeature(uint64_t value) {
+  value ^= value >> 33;
+  value *= 0xff51afd7ed558ccdull;
+  value ^= value >> 33;
+  value *= 0xc4ceb9fe1a85ec53ull;
+  value ^= value >> 33;
+  return value;
+}
+
+// A decoder's own view of a case as one key: which decoder, mode, validity and failure reason,
+// length and the library's instruction id (bit 63 stays clear for executor keys).
+inline uint64_t DecoderViewKey(size_t decoder_index, Mode mode, const DecodeResult& result) {
+  return (static_cast<uint64_t>(decoder_index) << 56) | (static_cast<uint64_t>(mode) << 48) |
+         (static_cast<uint64_t>(result.valid) << 47) |
+         (static_cast<uint64_t>(result.failure) << 40) |
+         (static_cast<uint64_t>(result.length) << 32) | result.instruction_id;
+}
+
+// Whether a finding file exists already (written by another -fork worker or an earlier run).
+inline bool FindingExists(const std::string& path) {
+  std::error_code error;
+  return std::filesystem::exists(path, error);
+}
+
+}  // namespace x86diff
+
+#endif  // X86DIFF_FUZZ_FUZZ_FEATURES_H_
