@@ -129,6 +129,36 @@ void WritePatterns(absl::Span<const Bucket* const> buckets, int max_rows, const 
   WriteRowsLeftOut(order.size(), shown, out);
 }
 
+// Which buckets get an example. Without a limit, all in overview order. With one, the examples
+// are spread over the disagreement patterns (one bucket of each pattern in turn, the pattern with
+// the most buckets first), so a short report shows different kinds of disagreement instead of the
+// first buckets of one pattern.
+std::vector<size_t> ExampleOrder(absl::Span<const Bucket* const> buckets, size_t limit) {
+  std::vector<size_t> order;
+  if (limit == 0 || limit >= buckets.size()) {
+    for (size_t i = 0; i < buckets.size(); ++i) order.push_back(i);
+    return order;
+  }
+  std::map<std::pair<DivergenceKind, std::string>, std::vector<size_t>> by_pattern;
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    by_pattern[{buckets[i]->divergence.kind, buckets[i]->divergence.fields}].push_back(i);
+  }
+  std::vector<const std::vector<size_t>*> patterns;
+  for (const auto& [key, members] : by_pattern) patterns.push_back(&members);
+  std::stable_sort(patterns.begin(), patterns.end(),
+                   [](const auto* a, const auto* b) { return a->size() > b->size(); });
+  for (size_t round = 0; order.size() < limit; ++round) {
+    bool picked_any = false;
+    for (const std::vector<size_t>* members : patterns) {
+      if (round >= members->size() || order.size() == limit) continue;
+      order.push_back((*members)[round]);
+      picked_any = true;
+    }
+    if (!picked_any) break;
+  }
+  return order;
+}
+
 void WriteExample(size_t index, const Bucket& bucket, const ViewStyle& style, std::ostream& out) {
   const Divergence& d = bucket.divergence;
   out << Colored(style, "1",
@@ -251,13 +281,14 @@ absl::Status RunSummaryCommand(const SummaryOptions& options, std::ostream& out,
     WritePatterns(buckets, options.max_rows, style, out);
     out << "\nBuckets (one per signature), most findings first:\n";
     WriteOverview(buckets, options.max_rows, style, out);
-    const size_t shown = options.max_examples > 0
-                             ? std::min<size_t>(options.max_examples, buckets.size())
-                             : buckets.size();
-    out << "\nOne example per bucket:\n\n";
-    for (size_t i = 0; i < shown; ++i) WriteExample(i, *buckets[i], style, out);
-    if (shown < buckets.size()) {
-      out << "  ... " << Plural(buckets.size() - shown, "more bucket", "more buckets")
+    const std::vector<size_t> examples =
+        ExampleOrder(buckets, static_cast<size_t>(std::max(options.max_examples, 0)));
+    out << (examples.size() < buckets.size()
+                ? "\nExamples, one bucket of each disagreement pattern in turn:\n\n"
+                : "\nOne example per bucket:\n\n");
+    for (size_t index : examples) WriteExample(index, *buckets[index], style, out);
+    if (examples.size() < buckets.size()) {
+      out << "  ... " << Plural(buckets.size() - examples.size(), "more bucket", "more buckets")
           << " without an example here (--max_examples=0 shows all)\n\n";
     }
     out << "Totals by divergence kind:\n";
