@@ -54,22 +54,22 @@ class Decoder {
   // Library name and version for reports ("Capstone 4.0.2").
   virtual std::string version() const = 0;
 
-  virtual absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
-                                              DecodeDetail detail) const = 0;
+  // Decodes into a caller-owned result, for hot loops: `*out` is overwritten entirely and its
+  // strings keep their capacity, so a slot reused across calls costs no allocation and no
+  // StatusOr temporary. On a non-OK status `*out` is unspecified. The one function adapters
+  // implement (start from ResetDecodeResult).
+  virtual absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
+                                  DecodeResult* out) const = 0;
+
+  absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
+                                      DecodeDetail detail) const {
+    DecodeResult result;
+    absl::Status status = DecodeInto(mode, code, detail, &result);
+    if (!status.ok()) return status;
+    return result;
+  }
   absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code) const {
     return Decode(mode, code, DecodeDetail::kFull);
-  }
-
-  // Decode() into a caller-owned result, for hot loops: `*out` is overwritten entirely (every
-  // field as Decode() would set it) and its strings keep their capacity, so a slot reused across
-  // calls costs no allocation and no StatusOr temporary. On a non-OK status `*out` is unspecified.
-  // The default forwards to Decode(); adapters override it and implement Decode() on top of it.
-  virtual absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
-                                  DecodeResult* out) const {
-    absl::StatusOr<DecodeResult> decoded = Decode(mode, code, detail);
-    if (!decoded.ok()) return decoded.status();
-    *out = *std::move(decoded);
-    return absl::OkStatus();
   }
 };
 

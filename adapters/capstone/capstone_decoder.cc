@@ -234,13 +234,6 @@ std::string CapstoneDecoder::version() const {
   return absl::StrCat("Capstone ", major, ".", minor, ".", CS_VERSION_EXTRA);
 }
 
-absl::StatusOr<DecodeResult> CapstoneDecoder::Decode(Mode mode, absl::Span<const uint8_t> code,
-                                                     DecodeDetail detail) const {
-  DecodeResult result;
-  RETURN_IF_ERROR(DecodeInto(mode, code, detail, &result));
-  return result;
-}
-
 absl::Status CapstoneDecoder::DecodeInto(Mode mode, absl::Span<const uint8_t> code,
                                          DecodeDetail detail, DecodeResult* out) const {
   const int index = static_cast<int>(mode);

@@ -45,9 +45,6 @@ class CapstoneDecoder final : public Decoder {
   absl::string_view name() const override { return "capstone"; }
   std::string version() const override;
 
-  using Decoder::Decode;
-  absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
-                                      DecodeDetail detail) const override;
   absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
                           DecodeResult* out) const override;
 

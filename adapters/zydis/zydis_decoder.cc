@@ -157,13 +157,6 @@ std::string ZydisDecoder::version() const {
                       ".", ZYDIS_VERSION_PATCH(version));
 }
 
-absl::StatusOr<DecodeResult> ZydisDecoder::Decode(Mode mode, absl::Span<const uint8_t> code,
-                                                  DecodeDetail detail) const {
-  DecodeResult result;
-  RETURN_IF_ERROR(DecodeInto(mode, code, detail, &result));
-  return result;
-}
-
 absl::Status ZydisDecoder::DecodeInto(Mode mode, absl::Span<const uint8_t> code,
                                       DecodeDetail detail, DecodeResult* out) const {
   const int index = static_cast<int>(mode);

@@ -71,12 +71,12 @@ class FixedDecoder final : public Decoder {
   absl::string_view name() const override { return name_; }
   std::string version() const override { return "fixed"; }
   // Operand text only with full detail, as the real adapters do.
-  absl::StatusOr<DecodeResult> Decode(Mode, absl::Span<const uint8_t>,
-                                      DecodeDetail detail) const override {
+  absl::Status DecodeInto(Mode, absl::Span<const uint8_t>, DecodeDetail detail,
+                          DecodeResult* out) const override {
     if (fail_) return absl::InternalError("broken");
-    DecodeResult result = result_;
-    if (detail == DecodeDetail::kFull) result.operands = "eax, ebx";
-    return result;
+    *out = result_;
+    if (detail == DecodeDetail::kFull) out->operands = "eax, ebx";
+    return absl::OkStatus();
   }
   bool fail_ = false;
 
