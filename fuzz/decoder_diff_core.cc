@@ -118,14 +118,8 @@ absl::StatusOr<std::unique_ptr<DecoderDiffCore>> DecoderDiffCore::Create(
 absl::StatusOr<std::unique_ptr<DecoderDiffCore>> DecoderDiffCore::Create(
     DecoderDiffOptions options, std::vector<std::unique_ptr<Decoder>> decoders) {
   if (decoders.empty()) return absl::InvalidArgumentError("DecoderDiffCore needs decoders");
-  if (!options.findings_dir.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(options.findings_dir, error);
-    if (error || !std::filesystem::is_directory(options.findings_dir, error)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot create findings directory ", options.findings_dir, ": ",
-                       error ? error.message() : "not a directory"));
-    }
+  if (absl::Status status = EnsureFindingsDirectory(options.findings_dir); !status.ok()) {
+    return status;
   }
   return std::unique_ptr<DecoderDiffCore>(
       new DecoderDiffCore(std::move(options), std::move(decoders)));

@@ -61,14 +61,8 @@ absl::StatusOr<std::unique_ptr<ExecDiffCore>> ExecDiffCore::Create(
     std::vector<std::unique_ptr<Executor>> executors) {
   if (decoders.empty()) return absl::InvalidArgumentError("ExecDiffCore needs decoders");
   if (executors.empty()) return absl::InvalidArgumentError("ExecDiffCore needs executors");
-  if (!options.findings_dir.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(options.findings_dir, error);
-    if (error || !std::filesystem::is_directory(options.findings_dir, error)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot create findings directory ", options.findings_dir, ": ",
-                       error ? error.message() : "not a directory"));
-    }
+  if (absl::Status status = EnsureFindingsDirectory(options.findings_dir); !status.ok()) {
+    return status;
   }
   return std::unique_ptr<ExecDiffCore>(
       new ExecDiffCore(std::move(options), std::move(decoders), std::move(executors)));

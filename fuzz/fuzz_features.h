@@ -9,6 +9,8 @@
 #include <string>
 #include <system_error>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "harness/decode_result.h"
 #include "harness/mode.h"
 
@@ -37,6 +39,19 @@ inline uint64_t DecoderViewKey(size_t decoder_index, Mode mode, const DecodeResu
 inline bool FindingExists(const std::string& path) {
   std::error_code error;
   return std::filesystem::exists(path, error);
+}
+
+// Creates the findings directory if needed; empty means "write no findings" and is fine.
+inline absl::Status EnsureFindingsDirectory(const std::string& dir) {
+  if (dir.empty()) return absl::OkStatus();
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error || !std::filesystem::is_directory(dir, error)) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot create findings directory ", dir,
+                                                      ": ",
+                                                      error ? error.message() : "not a directory"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace x86diff
