@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "adapters/executor_registry.h"
 #include "adapters/registry.h"
 #include "tools/x86diff/decode.h"
 #include "tools/x86diff/exit_code.h"
@@ -119,17 +120,19 @@ const Command* FindCommand(absl::string_view name) {
 // The usage message; absl's --help prints it after "x86diff: ".
 std::string UsageText() {
   std::string text =
-      "differential testing of x86 instruction decoders.\n\n"
+      "differential testing of x86 decoders, emulators and the CPU.\n\n"
       "Usage: x86diff <command> [arguments] [--flags]\n\nCommands:\n";
   for (const Command& command : kCommands) {
     absl::StrAppend(&text, "  ", command.name, " ", command.synopsis, "\n      ", command.summary,
                     "\n");
   }
   absl::StrAppend(&text, "\nDecoders in this build: ", absl::StrJoin(AvailableDecoderNames(), ", "),
+                  "\nExecutors in this build: ", absl::StrJoin(AvailableExecutorNames(), ", "),
+                  " (kvm needs /dev/kvm; plugins with --plugin=path.so)",
                   "\n\nExit status: 0 ok; 1 divergences under --fail_on_divergence, unreadable\n"
                   "inputs or a decoder failure; 2 usage errors (unknown command, bad hex,\n"
                   "unknown mode, missing path).\n\n"
-                  "'x86diff help <command>' shows a command's flags; --help lists them all.");
+                  "'x86diff help <command>' (or 'x86diff <command> --help') shows a command's flags.");
   return text;
 }
 
@@ -258,6 +261,16 @@ int main(int argc, char** argv) {
   config.contains_helpshort_flags = &x86diff::cli::IsMainFile;
   absl::SetFlagsUsageConfig(config);
   absl::SetProgramUsageMessage(x86diff::cli::UsageText());
+  // `x86diff [command] --help` / `-h` is a request, not a usage error: answer it like
+  // `x86diff help [command]` with status 0 (Debian's abseil would exit 1 after its flag dump).
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      x86diff::cli::Args command;
+      if (i > 1 && argv[1][0] != '-') command.push_back(argv[1]);
+      return x86diff::cli::RunHelp(command);
+    }
+  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() < 2) {
     std::cerr << "x86diff: " << x86diff::cli::UsageText() << "\n";
