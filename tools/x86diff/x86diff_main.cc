@@ -22,6 +22,7 @@
 #include "adapters/registry.h"
 #include "tools/x86diff/decode.h"
 #include "tools/x86diff/exit_code.h"
+#include "tools/x86diff/modes.h"
 #include "tools/x86diff/replay.h"
 #include "tools/x86diff/run.h"
 #include "tools/x86diff/summary.h"
@@ -68,6 +69,7 @@ struct Command {
 int RunDecode(const Args& args);
 int RunReplay(const Args& args);
 int RunRun(const Args& args);
+int RunModes(const Args& args);
 int RunSummary(const Args& args);
 int RunHelp(const Args& args);
 
@@ -89,6 +91,14 @@ constexpr Command kCommands[] = {
      "flags, memory changes and declared imprecise fields, then the execution divergences with "
      "their signatures and the comparisons masked by declared imprecision.",
      "mode,decoders,executors,plugin,color", &RunRun},
+    {"modes", "<hex bytes...>",
+     "show every target's answer for the same bytes in all five modes, and where modes disagree",
+     "Runs the bytes like 'run' in real16, prot16, prot32, compat32 and long64 and prints one "
+     "table: a row per decoder and executor, a column per mode (decoders: mnemonic and length or "
+     "the failure reason; executors: status or fault vector with error code, and length; \"-\" "
+     "where an executor does not run that mode), the number of divergences between targets per "
+     "mode, and for every target whose answer depends on the mode, which modes give which answer.",
+     "decoders,executors,plugin,color", &RunModes},
     {"replay", "<files or directories...>",
      "run test case and finding files through the decoders and show every divergent case",
      "Loads every file (binary test case, test case JSON or finding JSON; directories are walked "
@@ -218,6 +228,16 @@ int RunRun(const Args& args) {
   options.plugins = absl::GetFlag(FLAGS_plugin);
   options.color = UseColor();
   return Report(RunRunCommand(options, std::cout));
+}
+
+int RunModes(const Args& args) {
+  ModesOptions options;
+  options.hex = absl::StrJoin(args, " ");
+  options.decoders = absl::GetFlag(FLAGS_decoders);
+  options.executors = absl::GetFlag(FLAGS_executors);
+  options.plugins = absl::GetFlag(FLAGS_plugin);
+  options.color = UseColor();
+  return Report(RunModesCommand(options, std::cout));
 }
 
 int RunSummary(const Args& args) {
