@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "harness/decode_result.h"
@@ -56,10 +57,21 @@ class Decoder {
 
   // Decodes into a caller-owned result, for hot loops: `*out` is overwritten entirely and its
   // strings keep their capacity, so a slot reused across calls costs no allocation and no
-  // StatusOr temporary. On a non-OK status `*out` is unspecified. The one function adapters
-  // implement (start from ResetDecodeResult).
-  virtual absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
-                                  DecodeResult* out) const = 0;
+  // StatusOr temporary. On a non-OK status `*out` is unspecified. The parts every adapter shares
+  // live here: an out-of-range mode is InvalidArgument, and no bytes at all is kTruncated.
+  absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
+                          DecodeResult* out) const {
+    if (static_cast<int>(mode) > kModeMaxValue) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid mode value ", static_cast<int>(mode)));
+    }
+    ResetDecodeResult(*out);
+    if (code.empty()) {
+      out->failure = DecodeFailure::kTruncated;
+      return absl::OkStatus();
+    }
+    return DecodeBytes(mode, code, detail, *out);
+  }
 
   absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code,
                                       DecodeDetail detail) const {
@@ -71,6 +83,12 @@ class Decoder {
   absl::StatusOr<DecodeResult> Decode(Mode mode, absl::Span<const uint8_t> code) const {
     return Decode(mode, code, DecodeDetail::kFull);
   }
+
+ protected:
+  // What each adapter implements: `mode` is valid, `code` is not empty and `result` has been
+  // reset (ResetDecodeResult).
+  virtual absl::Status DecodeBytes(Mode mode, absl::Span<const uint8_t> code,
+                                   DecodeDetail detail, DecodeResult& result) const = 0;
 };
 
 }  // namespace x86diff

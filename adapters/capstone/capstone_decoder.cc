@@ -234,18 +234,9 @@ std::string CapstoneDecoder::version() const {
   return absl::StrCat("Capstone ", major, ".", minor, ".", CS_VERSION_EXTRA);
 }
 
-absl::Status CapstoneDecoder::DecodeInto(Mode mode, absl::Span<const uint8_t> code,
-                                         DecodeDetail detail, DecodeResult* out) const {
+absl::Status CapstoneDecoder::DecodeBytes(Mode mode, absl::Span<const uint8_t> code,
+                                         DecodeDetail detail, DecodeResult& result) const {
   const int index = static_cast<int>(mode);
-  if (index < 0 || index > kModeMaxValue) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid mode value ", index));
-  }
-  DecodeResult& result = *out;
-  ResetDecodeResult(result);
-  if (code.empty()) {
-    result.failure = DecodeFailure::kTruncated;
-    return absl::OkStatus();
-  }
   const Engine& engine = engines_[index];
   const uint8_t* bytes = code.data();
   size_t size = code.size();

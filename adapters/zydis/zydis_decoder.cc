@@ -157,19 +157,9 @@ std::string ZydisDecoder::version() const {
                       ".", ZYDIS_VERSION_PATCH(version));
 }
 
-absl::Status ZydisDecoder::DecodeInto(Mode mode, absl::Span<const uint8_t> code,
-                                      DecodeDetail detail, DecodeResult* out) const {
+absl::Status ZydisDecoder::DecodeBytes(Mode mode, absl::Span<const uint8_t> code,
+                                      DecodeDetail detail, DecodeResult& result) const {
   const int index = static_cast<int>(mode);
-  if (index < 0 || index > kModeMaxValue) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid mode value ", index));
-  }
-  DecodeResult& result = *out;
-  ResetDecodeResult(result);
-  if (code.empty()) {
-    // Zydis rejects a null buffer as an invalid argument; no bytes at all is plainly truncated.
-    result.failure = DecodeFailure::kTruncated;
-    return absl::OkStatus();
-  }
   ZydisDecodedInstruction instruction;
   ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
   const ZyanStatus status =

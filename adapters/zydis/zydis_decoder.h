@@ -54,10 +54,10 @@ class ZydisDecoder final : public Decoder {
   absl::string_view name() const override { return "zydis"; }
   std::string version() const override;
 
-  absl::Status DecodeInto(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
-                          DecodeResult* out) const override;
 
  private:
+  absl::Status DecodeBytes(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
+                           DecodeResult& result) const override;
   ZydisDecoder() = default;
 
   std::array<::ZydisDecoder, kAllModes.size()> decoders_{};  // indexed by static_cast<int>(Mode)

@@ -71,11 +71,11 @@ class FixedDecoder final : public Decoder {
   absl::string_view name() const override { return name_; }
   std::string version() const override { return "fixed"; }
   // Operand text only with full detail, as the real adapters do.
-  absl::Status DecodeInto(Mode, absl::Span<const uint8_t>, DecodeDetail detail,
-                          DecodeResult* out) const override {
+  absl::Status DecodeBytes(Mode, absl::Span<const uint8_t>, DecodeDetail detail,
+                           DecodeResult& result) const override {
     if (fail_) return absl::InternalError("broken");
-    *out = result_;
-    if (detail == DecodeDetail::kFull) out->operands = "eax, ebx";
+    result = result_;
+    if (detail == DecodeDetail::kFull) result.operands = "eax, ebx";
     return absl::OkStatus();
   }
   bool fail_ = false;
