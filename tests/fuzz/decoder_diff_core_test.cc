@@ -18,6 +18,7 @@
 #include "harness/finding.h"
 #include "harness/test_case.h"
 #include "harness/test_case_codec.h"
+#include "tests/test_support/temp_dir.h"
 
 // The extra-counter section that decoder_diff_core.cc defines; the linker provides its bounds.
 extern "C" uint8_t __start___libfuzzer_extra_counters[];
@@ -39,29 +40,7 @@ const TestCase kAdd = {Mode::kLong64, {0x48, 0x01, 0xd8}};
 
 std::vector<uint8_t> Encode(const TestCase& test_case) { return SerializeTestCase(test_case); }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "decoder_diff_core_test.XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code error;
-    if (!path_.empty()) std::filesystem::remove_all(path_, error);
-  }
-  const std::string& path() const { return path_; }
-  std::vector<std::string> Files() const {
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-      names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 // A decoder with a fixed answer, for divergences that do not depend on a library.
 class FixedDecoder final : public Decoder {

@@ -22,6 +22,7 @@
 #include "harness/memory_layout.h"
 #include "harness/test_case.h"
 #include "harness/test_case_codec.h"
+#include "tests/test_support/temp_dir.h"
 
 namespace x86diff {
 namespace {
@@ -47,29 +48,7 @@ TestCase CpuidLeaf1() {
   return test_case;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "exec_diff_core_test.XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code error;
-    if (!path_.empty()) std::filesystem::remove_all(path_, error);
-  }
-  const std::string& path() const { return path_; }
-  std::vector<std::string> Files() const {
-    std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
-      names.push_back(entry.path().filename().string());
-    }
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 // An executor that completes every case with rax = `rax` (or fails with `error`), recording the
 // code it was given.

@@ -10,6 +10,7 @@
 #include "harness/comparator.h"
 #include "harness/test_case_codec.h"
 #include "harness/test_case_json.h"
+#include "tests/test_support/temp_dir.h"
 
 namespace x86diff {
 namespace {
@@ -33,18 +34,7 @@ Finding SampleFinding() {
   return finding;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/x86diff_finding_test_XXXXXX";
-    path_ = mkdtemp(pattern);
-  }
-  ~TempDir() { std::system(("rm -rf " + path_).c_str()); }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 TEST(FindingTest, RoundTrips) {
   const Finding finding = SampleFinding();

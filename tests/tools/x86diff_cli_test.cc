@@ -24,6 +24,7 @@
 #include "tools/x86diff/exit_code.h"
 #include "tools/x86diff/replay.h"
 #include "tools/x86diff/summary.h"
+#include "tests/test_support/temp_dir.h"
 
 namespace x86diff::cli {
 namespace {
@@ -36,28 +37,7 @@ using ::testing::Not;
 constexpr char kDisagreementHex[] = "66 e8 00 00 00 00";
 
 // A fresh directory under the test's temporary directory, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = absl::StrCat(::testing::TempDir(), "/x86diff_cli_test_XXXXXX");
-    path_ = mkdtemp(pattern.data());
-    EXPECT_FALSE(path_.empty());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
-  std::string Write(const std::string& name, const std::string& contents) const {
-    const std::string file = absl::StrCat(path_, "/", name);
-    std::ofstream(file, std::ios::binary) << contents;
-    return file;
-  }
-
- private:
-  std::string path_;
-};
+using test_support::TempDir;
 
 std::string Bytes(const std::vector<uint8_t>& bytes) {
   return std::string(bytes.begin(), bytes.end());
