@@ -184,6 +184,7 @@ absl::Status WriteSystemTables(Mode mode, const GuestFeatures& features, Vm& vm)
       {kSelectorUserCode16, kUserCode16},
       {kSelectorUserData16, kUserData16},
       {kSelectorTss, kTss},
+      {kSelectorRunnerStack, kKernelData},
   };
   std::memset(at(kGdtAddress), 0, kGdtEntries * 8);
   for (const auto& [selector, descriptor] : gdt) {
@@ -200,31 +201,9 @@ absl::Status WriteSystemTables(Mode mode, const GuestFeatures& features, Vm& vm)
   }
   Store<uint16_t>(at(kTssAddress) + 102, kTssIoMapBase);
 
-  // IDT: every vector is an interrupt gate to its own `hlt`. #BP and #OF gates have DPL 3 so that
-  // int3/into from user code raise them (as under Linux); other `int n` from CPL 3 are #GP.
-  for (int v = 0; v < kVectorCount; ++v) {
-    const uint64_t handler = kStubsAddress + v;
-    const uint8_t dpl = (v == kVectorBP || v == kVectorOF) ? 3 : 0;
-    const uint8_t attributes = 0x80 | (dpl << 5) | kTypeInterruptGate;
-    if (IsLongMode(mode)) {  // SDM Vol. 3 Figure 6-8: 16-byte gates
-      uint8_t* gate = at(kIdtAddress) + 16 * v;
-      Store<uint16_t>(gate, handler & 0xffff);
-      Store<uint16_t>(gate + 2, kSelectorKernelCode64);
-      Store<uint8_t>(gate + 4, 0);  // no IST
-      Store<uint8_t>(gate + 5, attributes);
-      Store<uint16_t>(gate + 6, (handler >> 16) & 0xffff);
-      Store<uint32_t>(gate + 8, static_cast<uint32_t>(handler >> 32));
-      Store<uint32_t>(gate + 12, 0);
-    } else {  // SDM Vol. 3 Figure 6-2: 8-byte 32-bit gates
-      uint8_t* gate = at(kIdtAddress) + 8 * v;
-      Store<uint16_t>(gate, handler & 0xffff);
-      Store<uint16_t>(gate + 2, kSelectorKernelCode32);
-      Store<uint8_t>(gate + 4, 0);
-      Store<uint8_t>(gate + 5, attributes);
-      Store<uint16_t>(gate + 6, (handler >> 16) & 0xffff);
-    }
-    *at(kStubsAddress + v) = kHltOpcode;
-  }
+  // IDT: every vector is an interrupt gate to its own `hlt`.
+  WriteIdt(mode, kStubsAddress, 1, at(kIdtAddress));
+  for (int v = 0; v < kVectorCount; ++v) *at(kStubsAddress + v) = kHltOpcode;
 
   // Page tables: only backed memory is mapped. [0, 2 MiB) and the flat area use 4 KiB tables
   // holding just the mode's layout pages; the system area is one supervisor 2 MiB page.
@@ -287,6 +266,48 @@ void ApplyModeSregs(Mode mode, const GuestFeatures& features, kvm_sregs& sregs) 
   sregs.cr4 = kCr4PAE | cr4_sse;
   sregs.cr3 = IsLongMode(mode) ? kPml4Address : kPdptAddress;
   sregs.efer = (IsLongMode(mode) ? kEferLME | kEferLMA : 0) | (features.nx ? kEferNXE : 0);
+}
+
+void WriteIdt(Mode mode, uint64_t stubs, uint64_t stride, uint8_t* idt) {
+  // #BP and #OF gates have DPL 3 so that int3/into from user code raise them (as under Linux);
+  // other `int n` from CPL 3 are #GP.
+  for (int v = 0; v < kVectorCount; ++v) {
+    const uint64_t handler = stubs + stride * v;
+    const uint8_t dpl = (v == kVectorBP || v == kVectorOF) ? 3 : 0;
+    const uint8_t attributes = 0x80 | (dpl << 5) | kTypeInterruptGate;
+    if (IsLongMode(mode)) {  // SDM Vol. 3 Figure 6-8: 16-byte gates
+      uint8_t* gate = idt + 16 * v;
+      Store<uint16_t>(gate, handler & 0xffff);
+      Store<uint16_t>(gate + 2, kSelectorKernelCode64);
+      Store<uint8_t>(gate + 4, 0);  // no IST
+      Store<uint8_t>(gate + 5, attributes);
+      Store<uint16_t>(gate + 6, (handler >> 16) & 0xffff);
+      Store<uint32_t>(gate + 8, static_cast<uint32_t>(handler >> 32));
+      Store<uint32_t>(gate + 12, 0);
+    } else {  // SDM Vol. 3 Figure 6-2: 8-byte 32-bit gates
+      uint8_t* gate = idt + 8 * v;
+      Store<uint16_t>(gate, handler & 0xffff);
+      Store<uint16_t>(gate + 2, kSelectorKernelCode32);
+      Store<uint8_t>(gate + 4, 0);
+      Store<uint8_t>(gate + 5, attributes);
+      Store<uint16_t>(gate + 6, (handler >> 16) & 0xffff);
+    }
+  }
+}
+
+void ApplyRunnerSregs(Mode mode, kvm_sregs& sregs) {
+  sregs.cs = IsLongMode(mode) ? ToKvmSegment(kSelectorKernelCode64, kKernelCode64)
+                              : ToKvmSegment(kSelectorKernelCode32, kKernelCode32);
+  sregs.ss = ToKvmSegment(kSelectorKernelData, kKernelData);
+  sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss;
+  // The runner writes each case's code into the read-only code page (CR0.WP only affects
+  // supervisor writes, so the case at CPL 3 sees no difference).
+  sregs.cr0 &= ~kCr0WP;
+}
+
+uint64_t PteAddress(uint64_t linear) {
+  return linear < kLowMemorySize ? kLowPtAddress + linear / kPageSize * 8
+                                 : kFlatPtAddress + (linear - kFlatBase) / kPageSize * 8;
 }
 
 uint64_t StubsAddress(Mode mode) {

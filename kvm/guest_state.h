@@ -57,8 +57,10 @@ enum Selector : uint16_t {
   kSelectorUserCode16 = 0x38 | 3,
   kSelectorUserData16 = 0x40 | 3,
   kSelectorTss = 0x48,  // 16 bytes in long mode (two GDT slots)
+  // Ring-0 data; the batch runner rewrites its base to enter prot16 cases (batch_abi.h espfix).
+  kSelectorRunnerStack = 0x58,
 };
-inline constexpr int kGdtEntries = 11;
+inline constexpr int kGdtEntries = 12;
 
 // ---- Descriptor types (SDM Vol. 3 3.4.5.1, 3.5) ----
 inline constexpr uint8_t kTypeDataReadWriteAccessed = 0x3;
@@ -109,6 +111,17 @@ void ApplyModeSregs(Mode mode, const GuestFeatures& features, kvm_sregs& sregs);
 
 // Exception stubs: the guest-physical/linear address of vector v's `hlt`.
 uint64_t StubsAddress(Mode mode);
+
+// Address of the 4 KiB-page PTE that maps `linear` in the paged modes; `linear` must lie in
+// [0, 2 MiB) or in the flat area (the two 4 KiB page tables).
+uint64_t PteAddress(uint64_t linear);
+
+// Writes the protected-mode IDT of `mode` (256 interrupt gates) into `idt`: vector v's handler is
+// `stubs + stride * v` in the ring-0 code segment.
+void WriteIdt(Mode mode, uint64_t stubs, uint64_t stride, uint8_t* idt);
+// Turns the mode's sregs (ApplyModeSregs) into those of the in-guest batch runner: ring-0 code
+// (64-bit in long mode, 32-bit otherwise) and data segments, CR0.WP clear.
+void ApplyRunnerSregs(Mode mode, kvm_sregs& sregs);
 
 }  // namespace x86diff::kvm
 

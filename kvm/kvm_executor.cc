@@ -13,6 +13,7 @@
 #include "harness/memory_layout.h"
 #include "harness/status_macros.h"
 #include "harness/test_case.h"
+#include "kvm/case_end.h"
 
 namespace x86diff::kvm {
 
@@ -42,9 +43,7 @@ kvm_regs ToKvmRegs(const CpuState& state) {
   kvm_regs regs = {};
   for (int i = 0; i < kGprCount; ++i) regs.*kKvmGprs[i] = state.gpr[i];
   regs.rip = state.rip;
-  // The case controls the arithmetic flags and DF; IF is set as for Linux user code (there is
-  // no interrupt source in the VM).
-  regs.rflags = (state.rflags & kRflagsControllable) | kRflagsReserved1 | kRflagsIF;
+  regs.rflags = LoadedRflags(state.rflags);
   return regs;
 }
 
@@ -137,8 +136,12 @@ absl::StatusOr<std::unique_ptr<KvmExecutor::ModeVm>> KvmExecutor::BuildVm(Mode m
   const bool real_mode = mode == Mode::kReal16;
   RETURN_IF_ERROR(AddGuestMemory(vm, /*log_dirty_low=*/real_mode));
   RETURN_IF_ERROR(WriteSystemTables(mode, features_, vm));
+  RETURN_IF_ERROR(WriteBatchSupport(mode, vm));
   RETURN_IF_ERROR(vm.vcpu().GetSregs(mode_vm->sregs));
   ApplyModeSregs(mode, features_, mode_vm->sregs);
+  mode_vm->runner_sregs = mode_vm->sregs;
+  ApplyRunnerSregs(mode, mode_vm->runner_sregs);
+  ++stats_.vm_builds;
   RETURN_IF_ERROR(vm.vcpu().SetSregs(mode_vm->sregs));  // CR4.OSXSAVE before XCR0
   if (features_.xsave) RETURN_IF_ERROR(vm.vcpu().SetXcr0(features_.xcr0));
   if (real_mode) {
@@ -165,7 +168,7 @@ absl::StatusOr<KvmExecutor::ModeVm*> KvmExecutor::VmFor(Mode mode) {
     }
     slot = *std::move(built);
     warming_up_ = true;
-    absl::StatusOr<ExecResult> warm_up = Execute(TestCase{.mode = mode});
+    absl::StatusOr<ExecResult> warm_up = ExecuteOne(TestCase{.mode = mode});
     warming_up_ = false;
     if (!warm_up.ok() || warm_up->status != ExecStatus::kCompleted) {
       vms_[static_cast<int>(mode)].reset();
@@ -189,7 +192,17 @@ absl::Status KvmExecutor::RestoreDirtyLowMemory(ModeVm& mode_vm) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<Stop> KvmExecutor::RunVcpu(Vcpu& vcpu, absl::Duration limit) {
+  ++stats_.exits;
+  return timer_.Run(vcpu, limit);
+}
+
 absl::StatusOr<ExecResult> KvmExecutor::Execute(const TestCase& test_case) {
+  ++stats_.cases;
+  return ExecuteOne(test_case);
+}
+
+absl::StatusOr<ExecResult> KvmExecutor::ExecuteOne(const TestCase& test_case) {
   const Mode mode = test_case.mode;
   const MemoryLayout& layout = LayoutFor(mode);
   if (test_case.code.size() >= layout.code_size) {
@@ -199,6 +212,10 @@ absl::StatusOr<ExecResult> KvmExecutor::Execute(const TestCase& test_case) {
   ASSIGN_OR_RETURN(ModeVm * mode_vm, VmFor(mode));
   Vm& vm = *mode_vm->vm;
   Vcpu& vcpu = vm.vcpu();
+  if (mode_vm->idt_batch) {
+    SelectIdt(mode, vm, /*batch=*/false);
+    mode_vm->idt_batch = false;
+  }
 
   // Code page: padding, the code, then the `hlt` sentinel right after it.
   uint8_t* code = vm.Host(layout.code_address, layout.code_size);
@@ -218,8 +235,7 @@ absl::StatusOr<ExecResult> KvmExecutor::Execute(const TestCase& test_case) {
   RETURN_IF_ERROR(vcpu.SetSregs(mode_vm->sregs));
   RETURN_IF_ERROR(vcpu.SetRegs(ToKvmRegs(InitialState(test_case))));
 
-  ASSIGN_OR_RETURN(const Stop stop,
-                   timer_.Run(vcpu, warming_up_ ? kWarmUpTimeout : options_.timeout));
+  ASSIGN_OR_RETURN(const Stop stop, RunVcpu(vcpu, warming_up_ ? kWarmUpTimeout : options_.timeout));
 
   ExecResult result;
   kvm_regs regs = {};
@@ -302,51 +318,31 @@ absl::StatusOr<ExecResult> KvmExecutor::Execute(const TestCase& test_case) {
     }
     // SDM Vol. 3 6.12.1 / 6.14.2: [error code], RIP, CS, RFLAGS, RSP, SS on the ring-0 stack;
     // 8-byte slots in long mode, 4-byte slots through 32-bit gates.
-    const uint8_t vector = static_cast<uint8_t>(halt_linear - stubs);
+    ProtectedEnd end;
+    end.vector = static_cast<uint8_t>(halt_linear - stubs);
     const int slot = IsLongMode(mode) ? 8 : 4;
-    const bool has_error_code = VectorPushesErrorCode(vector);
+    const bool has_error_code = VectorPushesErrorCode(end.vector);
     const uint8_t* at = vm.Host(regs.rsp, 6 * slot);
     if (at == nullptr) return absl::InternalError("exception frame outside guest memory");
-    const uint64_t error_code = has_error_code ? ReadLittle(at, slot) : 0;
+    end.error_code = has_error_code ? ReadLittle(at, slot) : 0;
     const uint8_t* saved = at + (has_error_code ? slot : 0);
-    const uint64_t saved_rip = ReadLittle(saved, slot);
-    const uint64_t saved_cs = ReadLittle(saved + slot, slot);
-    const uint64_t saved_rflags = ReadLittle(saved + 2 * slot, slot);
-    const uint64_t saved_rsp = ReadLittle(saved + 3 * slot, slot);
-    if ((saved_cs & 3) != 3) {
+    end.saved_rip = ReadLittle(saved, slot);
+    end.saved_cs = ReadLittle(saved + slot, slot);
+    end.saved_rflags = ReadLittle(saved + 2 * slot, slot);
+    end.saved_rsp = ReadLittle(saved + 3 * slot, slot);
+    end.cr2 = sregs.cr2;
+    end.gprs = result.final_state;
+    if (!FromUserMode(end)) {
       result.status = ExecStatus::kCrash;
-      result.detail = absl::StrFormat("%s in ring 0 at 0x%x (cs 0x%x)", VectorName(vector),
-                                      saved_rip, saved_cs);
+      result.detail = absl::StrFormat("%s in ring 0 at 0x%x (cs 0x%x)", VectorName(end.vector),
+                                      end.saved_rip, end.saved_cs);
       discard_vm();
       return result;
     }
-    result.final_state.rip = saved_rip;
-    result.final_state.rflags = saved_rflags & ~kRflagsRF;
-    result.final_state[Gpr::kRsp] =
-        IsLongMode(mode) ? saved_rsp
-                         : (regs.rsp & ~uint64_t{0xffffffff}) | (saved_rsp & 0xffffffff);
-    if (vector == kVectorGP && error_code == 0 && saved_rip == sentinel) {
-      // The sentinel `hlt` is privileged at CPL 3: #GP(0) exactly there means the code ran off
-      // its end.
-      result.status = ExecStatus::kCompleted;
-    } else {
-      result.status = ExecStatus::kFault;
-      result.vector = vector;
-      result.has_error_code = has_error_code;
-      result.error_code = error_code;
-      if (vector == kVectorPF) {
-        result.has_fault_address = true;
-        result.fault_address = sregs.cr2;
-      }
-    }
+    result = ResultFromProtectedEnd(mode, sentinel, end);
   }
 
-  if (result.status == ExecStatus::kCompleted) {
-    const uint64_t delta = result.final_state.rip - layout.code_address;
-    if (delta >= 1 && delta <= kMaxInstructionBytes) result.length = static_cast<uint8_t>(delta);
-  }
-  result.memory_changes = DiffMemory(layout.scratch_address, initial_scratch,
-                                         absl::MakeConstSpan(scratch, initial_scratch.size()));
+  FinishResult(mode, initial_scratch, absl::MakeConstSpan(scratch, initial_scratch.size()), result);
   if (mode == Mode::kReal16) RETURN_IF_ERROR(RestoreDirtyLowMemory(*mode_vm));
   return result;
 }
