@@ -1,29 +1,34 @@
 // libFuzzer target: Capstone vs Zydis (every decoder of adapters/registry.h) on one test case.
-// Findings go to $X86DIFF_FINDINGS_DIR (default ./findings; set but empty: write none). See
-// fuzz/README.md.
+// Findings go to $X86DIFF_FINDINGS_DIR (default ./findings; set but empty: write none);
+// fuzz/target_environment.h lists what else the environment sets. See fuzz/README.md.
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "fuzz/decoder_diff_core.h"
+#include "fuzz/target_environment.h"
 
 namespace {
 std::unique_ptr<x86diff::DecoderDiffCore> core;
+x86diff::TargetEnvironment environment;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  const char* dir = std::getenv("X86DIFF_FINDINGS_DIR");
-  auto created = x86diff::DecoderDiffCore::Create({.findings_dir = dir ? dir : "findings"});
-  if (!created.ok()) {
-    std::fprintf(stderr, "decoder_diff: %s\n", created.status().ToString().c_str());
-    std::exit(1);
-  }
-  core = *std::move(created);
+  environment = x86diff::ReadTargetEnvironment("decoder_diff");
+  core = x86diff::CreateCoreOrExit<x86diff::DecoderDiffCore>("decoder_diff", environment,
+                                                             x86diff::DecoderDiffOptions{});
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // Another mode than the campaign asked for: not run, and not kept in the corpus.
+  if (!environment.allowed_modes.is_all() &&
+      !x86diff::EncodedTestCaseInModes({data, size}, environment.allowed_modes)) {
+    return -1;
+  }
   x86diff::DecoderDiffCore::Result result = core->RunOne({data, size});
+  if (environment.hit_stats != nullptr) environment.hit_stats->Tick();
   if (result.decoder_failed) {  // a library failure on some input is itself worth a reproducer
     std::fprintf(stderr, "decoder_diff: %s\n", result.error.c_str());
     std::abort();

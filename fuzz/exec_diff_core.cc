@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "adapters/registry.h"
 #include "fuzz/fuzz_features.h"
+#include "fuzz/hit_stats.h"
 #include "harness/atomic_file.h"
 #include "harness/decode_runner.h"
 #include "harness/exec_runner.h"
@@ -122,6 +123,7 @@ ExecDiffCore::Result ExecDiffCore::RunOne(absl::Span<const uint8_t> encoded_test
   bool full_decoded = false;
   for (const Divergence& divergence : divergences) {
     if (options_.feed_features) SetSignatureFeature(divergence.signature.hash);
+    if (options_.hit_stats != nullptr) options_.hit_stats->Record(divergence.signature.hash);
     if (!seen_signatures_.insert(divergence.signature.hash).second) continue;
     ++result.new_signatures;
     if (options_.findings_dir.empty()) continue;

@@ -20,6 +20,8 @@
 
 namespace x86diff {
 
+class HitStats;
+
 struct ExecDiffOptions {
   // Where finding files go (created if missing); empty: write nothing.
   std::string findings_dir;
@@ -27,6 +29,8 @@ struct ExecDiffOptions {
   bool feed_features = true;
   // For Create(options) only: which executors to run (default: every one this machine has).
   ExecutorSelection executors;
+  // When set, every divergence's signature is counted there (fuzz/hit_stats.h); not owned.
+  HitStats* hit_stats = nullptr;
 };
 
 // libFuzzer extra counters this library defines (its own array in section

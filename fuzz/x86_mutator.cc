@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "harness/check.h"
 #include "harness/instruction_shape.h"
 #include "harness/mode.h"
 #include "harness/test_case.h"
@@ -105,7 +106,8 @@ struct MutationState {
   Insn insn;
   Rng rng;
   ByteMutator byte_mutate;
-  size_t cap;  // most code bytes the output may hold
+  size_t cap;       // most code bytes the output may hold
+  ModeSet allowed;  // modes the output may have; insn.mode is always one of them
 };
 
 uint8_t InterestingOrRandom(Rng& rng) {
@@ -187,10 +189,12 @@ size_t MakeVexLikePrefix(Encoding encoding, Mode mode, Rng& rng, uint8_t out[4])
 // ---- The mutations. Each returns false when it does not apply (another one is then tried). ----
 
 bool ChangeMode(MutationState& s) {
-  // kAllModes[i] has numeric value i; an offset in [1, size) never picks the current mode.
-  const size_t current = static_cast<size_t>(s.insn.mode);
-  const size_t offset = 1 + s.rng.Below(kAllModes.size() - 1);
-  s.insn.mode = kAllModes[(current + offset) % kAllModes.size()];
+  // An offset in [1, size) from the current mode's index never picks the current mode.
+  const size_t count = s.allowed.size();
+  if (count < 2) return false;
+  const size_t current = s.allowed.IndexOf(s.insn.mode);
+  const size_t offset = 1 + s.rng.Below(count - 1);
+  s.insn.mode = s.allowed.Nth((current + offset) % count);
   return true;
 }
 
@@ -234,6 +238,7 @@ bool ReplaceLegacyPrefix(MutationState& s) {
 
 // REX only means something in 64-bit mode (elsewhere 40-4F are INC/DEC), so this moves there.
 bool AddOrFlipRex(MutationState& s) {
+  if (!s.allowed.Contains(Mode::kLong64)) return false;
   s.insn.mode = Mode::kLong64;
   const Layout layout = ReadLayout(s.insn);
   if (layout.prefix_end > 0 && IsRex(s.insn.mode, s.insn.code[layout.prefix_end - 1])) {
@@ -248,7 +253,9 @@ bool AddOrFlipRex(MutationState& s) {
 // prefixes and the opcode with its operand bytes.
 bool SynthesizeVexLike(MutationState& s, Encoding encoding) {
   if (s.insn.mode == Mode::kReal16 && !s.rng.OneIn(8)) {
-    s.insn.mode = kAllModes[1 + s.rng.Below(kAllModes.size() - 1)];
+    // Real mode has no VEX: usually move to a mode that has, when one is allowed.
+    const ModeSet vex_modes = s.allowed.Without(Mode::kReal16);
+    if (!vex_modes.empty()) s.insn.mode = vex_modes.Nth(s.rng.Below(vex_modes.size()));
   }
   const Layout layout = ReadLayout(s.insn);
   Insn out;
@@ -343,7 +350,7 @@ bool RandomDisplacementImmediate(MutationState& s) {
 
 bool GenerateInstruction(MutationState& s) {
   Insn out;
-  out.mode = s.rng.OneIn(2) ? s.insn.mode : kAllModes[s.rng.Below(kAllModes.size())];
+  out.mode = s.rng.OneIn(2) ? s.insn.mode : s.allowed.Nth(s.rng.Below(s.allowed.size()));
   const size_t prefixes = s.rng.OneIn(2) ? 0 : 1 + s.rng.Below(3);
   for (size_t i = 0; i < prefixes; ++i) out.Push(s.rng.Pick(kLegacyPrefixes));
   static constexpr Encoding kEncodings[] = {Encoding::kLegacy, Encoding::kLegacy, Encoding::kRex,
@@ -482,22 +489,27 @@ bool HasSections(const TestCase& test_case) {
   return test_case.initial_state.has_value() || !test_case.scratch_patches.empty();
 }
 
-// Reads the encoded test case into `insn`, or rebuilds one from unparsable bytes. Returns the
-// parsed test case (for its execution-state sections), or the parse error.
-absl::StatusOr<TestCase> LoadOrRepair(const uint8_t* data, size_t size, size_t cap, Rng& rng,
-                                      Insn* insn) {
+// Reads the encoded test case into `insn`, or rebuilds one from unparsable bytes; the mode ends
+// up in `allowed`. Returns the parsed test case (for its execution-state sections), or the parse
+// error.
+absl::StatusOr<TestCase> LoadOrRepair(const uint8_t* data, size_t size, size_t cap, ModeSet allowed,
+                                      Rng& rng, Insn* insn) {
   absl::StatusOr<TestCase> parsed = ParseTestCase({data, size});
   absl::Span<const uint8_t> code;
   if (parsed.ok()) {
-    insn->mode = parsed->mode;
+    // A seed from another mode keeps its bytes in an allowed mode: with no rng draw, so that an
+    // unrestricted run (where this never happens) mutates exactly as before.
+    insn->mode = allowed.Contains(parsed->mode)
+                     ? parsed->mode
+                     : allowed.Nth(static_cast<size_t>(parsed->mode) % allowed.size());
     code = parsed->code;
   } else if (size >= 1 && data[0] >= kCompactVersion && data[0] <= kTestCaseFormatVersion) {
-    insn->mode = kAllModes[(size >= 2 ? data[1] : 0) % kAllModes.size()];
+    insn->mode = allowed.Nth((size >= 2 ? data[1] : 0) % allowed.size());
     const size_t available = size > kEncodedHeaderBytes ? size - kEncodedHeaderBytes : 0;
     const size_t declared = size >= 3 ? data[2] : 0;
     code = {data + kEncodedHeaderBytes, declared < available ? declared : available};
   } else {
-    insn->mode = kAllModes[rng.Below(kAllModes.size())];
+    insn->mode = allowed.Nth(rng.Below(allowed.size()));
     code = {data, size};
   }
   insn->len = code.size() < cap ? code.size() : cap;
@@ -525,14 +537,17 @@ size_t Store(const Insn& insn, size_t cap, uint8_t* out) {
 absl::Span<const absl::string_view> MutationNames() { return kMutationNames; }
 
 MutationResult MutateTestCaseDetailed(uint8_t* data, size_t size, size_t max_size,
-                                      unsigned int seed, ByteMutator byte_mutate) {
+                                      unsigned int seed, ByteMutator byte_mutate,
+                                      ModeSet allowed_modes) {
+  X86DIFF_CHECK(!allowed_modes.empty());
   MutationResult result;
   if (max_size < kEncodedHeaderBytes) {
     result.size = size < max_size ? size : max_size;
     return result;
   }
-  MutationState state{Insn{}, Rng(seed), byte_mutate, CodeCapacity(max_size)};
-  absl::StatusOr<TestCase> parsed = LoadOrRepair(data, size, state.cap, state.rng, &state.insn);
+  MutationState state{Insn{}, Rng(seed), byte_mutate, CodeCapacity(max_size), allowed_modes};
+  absl::StatusOr<TestCase> parsed =
+      LoadOrRepair(data, size, state.cap, allowed_modes, state.rng, &state.insn);
   result.repaired = !parsed.ok();
   // A few attempts find a mutation that applies; GenerateInstruction always does.
   for (int attempt = 0; attempt < 8 && result.mutation < 0; ++attempt) {
@@ -566,19 +581,21 @@ MutationResult MutateTestCaseDetailed(uint8_t* data, size_t size, size_t max_siz
 }
 
 size_t MutateTestCase(uint8_t* data, size_t size, size_t max_size, unsigned int seed,
-                      ByteMutator byte_mutate) {
-  return MutateTestCaseDetailed(data, size, max_size, seed, byte_mutate).size;
+                      ByteMutator byte_mutate, ModeSet allowed_modes) {
+  return MutateTestCaseDetailed(data, size, max_size, seed, byte_mutate, allowed_modes).size;
 }
 
 size_t CrossOverTestCases(const uint8_t* data1, size_t size1, const uint8_t* data2, size_t size2,
-                          uint8_t* out, size_t max_out_size, unsigned int seed) {
+                          uint8_t* out, size_t max_out_size, unsigned int seed,
+                          ModeSet allowed_modes) {
+  X86DIFF_CHECK(!allowed_modes.empty());
   if (max_out_size < kEncodedHeaderBytes) return 0;
   Rng rng(seed);
   const size_t cap = CodeCapacity(max_out_size);
   Insn first, second;
   // Unparsable parents are repaired; execution-state sections are not inherited.
-  static_cast<void>(LoadOrRepair(data1, size1, kMaxInstructionBytes, rng, &first));
-  static_cast<void>(LoadOrRepair(data2, size2, kMaxInstructionBytes, rng, &second));
+  static_cast<void>(LoadOrRepair(data1, size1, kMaxInstructionBytes, allowed_modes, rng, &first));
+  static_cast<void>(LoadOrRepair(data2, size2, kMaxInstructionBytes, allowed_modes, rng, &second));
   if (rng.OneIn(2)) std::swap(first, second);
   // The prefix part of `first` (everything before its opcode) meets the opcode part of `second`.
   const Layout head = ReadLayout(first);

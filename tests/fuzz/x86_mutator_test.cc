@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "fuzz/allowed_modes.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/cpu_state.h"
@@ -87,10 +88,12 @@ struct Coverage {
   std::array<int, 64> shaped{};
 };
 
-void RunChain(unsigned int seed, int iterations, Coverage* coverage) {
+// Every output must be in `allowed`; the chain starts in `start_mode`, which need not be.
+void RunChain(unsigned int seed, int iterations, Coverage* coverage,
+              ModeSet allowed = ModeSet::All(), Mode start_mode = Mode::kLong64) {
   std::mt19937 rng(seed);
   std::vector<uint8_t> buffer(kMaxSize);
-  std::vector<uint8_t> start = Encode(Mode::kLong64, {0x90});
+  std::vector<uint8_t> start = Encode(start_mode, {0x90});
   std::memcpy(buffer.data(), start.data(), start.size());
   size_t size = start.size();
   const int evex = MutationIndex("SynthesizeEvex");
@@ -105,12 +108,15 @@ void RunChain(unsigned int seed, int iterations, Coverage* coverage) {
     }
     const MutationResult result =
         MutateTestCaseDetailed(buffer.data(), size, kMaxSize, static_cast<unsigned int>(rng()),
-                               i % 2 ? &FakeByteMutate : nullptr);
+                               i % 2 ? &FakeByteMutate : nullptr, allowed);
     ASSERT_GE(result.mutation, 0);
     ASSERT_LE(result.size, kMaxSize);
     absl::StatusOr<TestCase> parsed = ParseTestCase({buffer.data(), result.size});
     ASSERT_TRUE(parsed.ok()) << parsed.status() << " after " << MutationNames()[result.mutation];
     ASSERT_LE(parsed->code.size(), kMaxInstructionBytes) << MutationNames()[result.mutation];
+    ASSERT_TRUE(allowed.Contains(parsed->mode))
+        << ModeName(parsed->mode) << " not in " << ModeSetToString(allowed) << " after "
+        << MutationNames()[result.mutation] << (result.repaired ? " (repaired)" : "");
     size = result.size;
 
     coverage->mutations.insert(result.mutation);
@@ -286,6 +292,83 @@ TEST(X86MutatorTest, CrossOverGivesValidChildren) {
   EXPECT_GT(children.size(), 2u);
   uint8_t tiny[2];
   EXPECT_EQ(CrossOverTestCases(a.data(), a.size(), b.data(), b.size(), tiny, 2, 1), 0u);
+}
+
+// X86DIFF_MODES: every output stays in the allowed modes, whatever the input's mode, and the
+// mutations that pick a mode still reach every allowed one.
+TEST(X86MutatorTest, RestrictedModesStayInsideAndCoverTheSet) {
+  struct Case {
+    ModeSet allowed;
+    Mode start;  // outside `allowed` where possible: the seed must be moved in
+  };
+  const Case cases[] = {
+      {{Mode::kLong64}, Mode::kReal16},
+      {{Mode::kReal16}, Mode::kLong64},
+      {{Mode::kProt16, Mode::kCompat32}, Mode::kProt32},
+      {{Mode::kReal16, Mode::kLong64}, Mode::kProt16},
+      {{Mode::kProt32, Mode::kCompat32, Mode::kLong64}, Mode::kReal16},
+  };
+  const int change_mode = MutationIndex("ChangeMode");
+  const int rex = MutationIndex("AddOrFlipRex");
+  for (const Case& c : cases) {
+    SCOPED_TRACE(ModeSetToString(c.allowed));
+    Coverage coverage;
+    RunChain(11, 6000, &coverage, c.allowed, c.start);
+    if (HasFatalFailure()) return;
+    EXPECT_EQ(coverage.modes.size(), c.allowed.size());
+    // ChangeMode needs a second mode to go to; AddOrFlipRex needs long64.
+    EXPECT_EQ(coverage.mutations.count(change_mode), c.allowed.size() > 1 ? 1u : 0u);
+    EXPECT_EQ(coverage.mutations.count(rex), c.allowed.Contains(Mode::kLong64) ? 1u : 0u);
+    EXPECT_GT(coverage.repaired, 0);
+  }
+}
+
+TEST(X86MutatorTest, SeedInAnotherModeMovesToTheAllowedModeAtItsIndex) {
+  // prot32 has number 2; allowed {real16, long64}: index 2 % 2 = 0, real16.
+  const std::vector<uint8_t> start = Encode(Mode::kProt32, {0x0f, 0x0b});
+  const ModeSet allowed = {Mode::kReal16, Mode::kLong64};
+  const int change_mode = MutationIndex("ChangeMode");
+  const int rex = MutationIndex("AddOrFlipRex");
+  int checked = 0;
+  for (unsigned int seed = 0; seed < 300; ++seed) {
+    std::vector<uint8_t> buffer(start);
+    buffer.resize(64);
+    const MutationResult result =
+        MutateTestCaseDetailed(buffer.data(), start.size(), 64, seed, nullptr, allowed);
+    EXPECT_FALSE(result.repaired);  // it parsed: only its mode was moved
+    absl::StatusOr<TestCase> parsed = ParseTestCase({buffer.data(), result.size});
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    ASSERT_TRUE(allowed.Contains(parsed->mode)) << ModeName(parsed->mode);
+    if (result.mutation == change_mode || result.mutation == rex) continue;
+    if (MutationNames()[result.mutation] == "GenerateInstruction" ||
+        absl::string_view(MutationNames()[result.mutation]).substr(0, 10) == "Synthesize") {
+      continue;  // these may pick another allowed mode themselves
+    }
+    EXPECT_EQ(parsed->mode, Mode::kReal16) << MutationNames()[result.mutation];
+    ++checked;
+  }
+  EXPECT_GT(checked, 100);
+}
+
+TEST(X86MutatorTest, CrossOverChildrenStayInAllowedModes) {
+  const std::vector<uint8_t> a = Encode(Mode::kLong64, {0x66, 0x48, 0x0f, 0x38, 0x00, 0xc1});
+  const std::vector<uint8_t> b = Encode(Mode::kProt32, {0x62, 0xf1, 0x7c, 0x48, 0x58, 0xc1});
+  const std::vector<uint8_t> junk = {0xde, 0xad, 0xbe};
+  const ModeSet allowed = {Mode::kProt16, Mode::kCompat32};
+  std::set<Mode> modes;
+  for (unsigned int seed = 0; seed < 400; ++seed) {
+    std::vector<uint8_t> out(kMaxSize);
+    const std::vector<uint8_t>& second = seed % 3 == 0 ? junk : b;
+    out.resize(CrossOverTestCases(a.data(), a.size(), second.data(), second.size(), out.data(),
+                                  out.size(), seed, allowed));
+    absl::StatusOr<TestCase> parsed = ParseTestCase(out);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    ASSERT_TRUE(allowed.Contains(parsed->mode)) << ModeName(parsed->mode);
+    modes.insert(parsed->mode);
+  }
+  // long64 and prot32 both move to index 0 (prot16); compat32 comes from the junk parent's
+  // seed-chosen mode.
+  EXPECT_EQ(modes.size(), 2u);
 }
 
 }  // namespace
