@@ -25,6 +25,7 @@
 #include "tools/x86diff/replay.h"
 #include "tools/x86diff/summary.h"
 #include "tests/test_support/temp_dir.h"
+#include "tests/tools/triage_fixtures.h"
 
 namespace x86diff::cli {
 namespace {
@@ -248,25 +249,7 @@ TEST(ReplayCommandSeedTest, SeedCorpusReplaysWithoutUnreadableFiles) {
 // A finding as the fuzzer writes it, with the divergence built from its parts.
 Finding MakeFinding(Mode mode, std::vector<uint8_t> code, DivergenceKind kind,
                     const std::string& opcode_class, const std::string& fields) {
-  Finding finding;
-  finding.test_case = {mode, std::move(code)};
-  Outcome capstone{"capstone", Provenance::kDecoder, {}};
-  capstone.decode.valid = true;
-  capstone.decode.length = static_cast<uint8_t>(finding.test_case.code.size());
-  capstone.decode.mnemonic = "call";
-  capstone.decode.operands = "0x4";
-  Outcome zydis{"zydis", Provenance::kDecoder, {}};
-  zydis.decode.failure = DecodeFailure::kInvalidEncoding;
-  finding.outcomes = {capstone, zydis};
-  Divergence divergence;
-  divergence.kind = kind;
-  divergence.targets = {"capstone", "zydis"};
-  divergence.mode = mode;
-  divergence.opcode_class = opcode_class;
-  divergence.fields = fields;
-  divergence.signature = MakeSignature(kind, divergence.targets, mode, opcode_class, fields);
-  finding.divergences = {divergence};
-  return finding;
+  return test_fixtures::DecoderFinding(mode, std::move(code), kind, opcode_class, fields);
 }
 
 TEST(SummaryCommandTest, GroupsFindingsIntoBucketsByCount) {

@@ -158,6 +158,22 @@ void WriteOutcomeTable(absl::Span<const Outcome> outcomes, absl::Span<const uint
   }
 }
 
+std::vector<OutcomeRowCells> OutcomeRows(absl::Span<const Outcome> outcomes,
+                                         absl::Span<const uint8_t> code,
+                                         absl::Span<const Divergence> divergences, uint32_t rows) {
+  uint32_t marked = 0;
+  for (const Divergence& divergence : divergences) marked |= RowsOf(divergence.kind);
+  std::vector<OutcomeRowCells> result;
+  for (const Row& row : kRows) {
+    if ((rows & row.id) == 0) continue;
+    OutcomeRowCells& cells = result.emplace_back();
+    cells.label = row.label;
+    cells.marked = (marked & row.id) != 0;
+    for (const Outcome& outcome : outcomes) cells.cells.push_back(row.cell(outcome.decode, code));
+  }
+  return result;
+}
+
 void WriteDivergences(absl::Span<const Divergence> divergences, const ViewStyle& style,
                       absl::string_view indent, std::ostream& out) {
   if (divergences.empty()) {

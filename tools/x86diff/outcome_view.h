@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -50,6 +51,18 @@ std::string InstructionText(const DecodeResult& result);
 void WriteOutcomeTable(absl::Span<const Outcome> outcomes, absl::Span<const uint8_t> code,
                        absl::Span<const Divergence> divergences, uint32_t rows,
                        const ViewStyle& style, absl::string_view indent, std::ostream& out);
+
+// The cells of WriteOutcomeTable without the layout, for other renderers (Markdown and HTML
+// reports): per selected row its label, one cell per outcome (same text as the table) and whether
+// one of `divergences` is about it.
+struct OutcomeRowCells {
+  std::string label;
+  std::vector<std::string> cells;
+  bool marked = false;
+};
+std::vector<OutcomeRowCells> OutcomeRows(absl::Span<const Outcome> outcomes,
+                                         absl::Span<const uint8_t> code,
+                                         absl::Span<const Divergence> divergences, uint32_t rows);
 
 // One block per divergence: "!! <kind>  <fields>" and its signature id and text. Writes
 // "<indent>decoders agree" when there is none.

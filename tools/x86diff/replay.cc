@@ -1,5 +1,6 @@
 #include "tools/x86diff/replay.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,6 +18,8 @@
 #include "harness/test_case_json.h"
 #include "nlohmann/json.hpp"
 #include "tools/x86diff/decoder_set.h"
+#include "tools/x86diff/expectation.h"
+#include "tools/x86diff/expectation_check.h"
 #include "tools/x86diff/file_walk.h"
 #include "tools/x86diff/outcome_view.h"
 #include "tools/x86diff/run.h"
@@ -106,9 +109,53 @@ absl::Status FinalStatus(const ReplayOptions& options, const ReplayCounts& count
   return absl::OkStatus();
 }
 
+// --exec runs the files' cases in chunks through RunExecutionBatch, so that executors that batch
+// (native, kvm) make one round trip per chunk instead of one per file. Run(i) hands out file i's
+// run, loading and running the chunk it is in on first use; files that do not load are left out
+// here and reported by the caller as it loads them.
+class ChunkedExecution {
+ public:
+  static constexpr size_t kChunkFiles = 256;
+
+  ChunkedExecution(absl::Span<const Decoder* const> decoders, absl::Span<Executor* const> executors,
+                   absl::Span<const std::string> files)
+      : decoders_(decoders), executors_(executors), files_(files) {}
+
+  absl::StatusOr<ExecRun> Run(size_t index, const TestCase& test_case) {
+    if (index < first_ || index >= first_ + runs_.size()) LoadChunk(index - index % kChunkFiles);
+    std::optional<absl::StatusOr<ExecRun>>& run = runs_[index - first_];
+    if (!run.has_value()) return RunExecution(decoders_, executors_, test_case);
+    return *std::move(run);
+  }
+
+ private:
+  void LoadChunk(size_t first) {
+    first_ = first;
+    const size_t count = std::min(kChunkFiles, files_.size() - first);
+    runs_.assign(count, std::nullopt);
+    std::vector<TestCase> cases;
+    std::vector<size_t> loaded;
+    for (size_t i = 0; i < count; ++i) {
+      absl::StatusOr<TestCase> test_case = LoadAnyCaseFile(files_[first + i]);
+      if (!test_case.ok()) continue;
+      cases.push_back(*std::move(test_case));
+      loaded.push_back(i);
+    }
+    std::vector<absl::StatusOr<ExecRun>> runs = RunExecutionBatch(decoders_, executors_, cases);
+    for (size_t k = 0; k < loaded.size(); ++k) runs_[loaded[k]] = std::move(runs[k]);
+  }
+
+  absl::Span<const Decoder* const> decoders_;
+  absl::Span<Executor* const> executors_;
+  absl::Span<const std::string> files_;
+  size_t first_ = 0;
+  std::vector<std::optional<absl::StatusOr<ExecRun>>> runs_;
+};
+
 }  // namespace
 
 absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.check) return RunExpectationCheck(options.paths, out, err);
   if (options.paths.empty()) {
     return absl::InvalidArgumentError("replay needs at least one file or directory");
   }
@@ -137,11 +184,13 @@ absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, s
   counts.skipped = walk.skipped.size();
 
   const ViewStyle style{options.color};
-  for (const std::string& path : walk.files) {
+  ChunkedExecution chunks(decoders.views(), executor_views, walk.files);
+  for (size_t index = 0; index < walk.files.size(); ++index) {
+    const std::string& path = walk.files[index];
     ++counts.files;
-    absl::StatusOr<TestCase> test_case = LoadTestCaseFile(path);
+    absl::StatusOr<TestCase> test_case = LoadAnyCaseFile(path);
     if (!test_case.ok()) {
-      // LoadTestCaseFile names the path in its message.
+      // LoadAnyCaseFile names the path in its message.
       err << "error: " << test_case.status().message() << "\n";
       counts.unreadable.emplace_back(path, std::string(test_case.status().message()));
       continue;
@@ -150,8 +199,7 @@ absl::Status RunReplayCommand(const ReplayOptions& options, std::ostream& out, s
     absl::StatusOr<std::vector<Outcome>> outcomes;
     std::vector<Divergence> divergences;
     if (options.exec) {
-      absl::StatusOr<ExecRun> executed =
-          RunExecution(decoders.views(), executor_views, *test_case);
+      absl::StatusOr<ExecRun> executed = chunks.Run(index, *test_case);
       if (executed.ok()) {
         run = *std::move(executed);
         outcomes = run->outcomes;

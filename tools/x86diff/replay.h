@@ -30,12 +30,18 @@ struct ReplayOptions {
   // (adapters/executor_registry.h).
   std::vector<std::string> executors;
   std::vector<std::string> plugins;
+  // Check a regression corpus instead: `paths` hold expectation files (tools/x86diff/
+  // expectation.h, written by `x86diff record`), each re-run with the targets it was recorded
+  // with and compared with its recorded outcomes (RunExpectationCheck in expectation_check.h,
+  // which also gives the return values). The other options do not apply.
+  bool check = false;
 };
 
-// Loads every file (binary test case, test case JSON or finding JSON: LoadTestCaseFile),
-// runs the decoders, compares, writes each divergent case (path, mode, bytes, decoders side by
-// side, divergences and signatures) and a closing summary line to `out`. Problems with single
-// files go to `err` with the path and the reason, are counted, and never stop the run. Inside
+// Loads every file (binary test case, test case JSON, finding JSON or expectation file:
+// LoadAnyCaseFile in expectation.h), runs the decoders, compares, writes each divergent case
+// (path, mode, bytes, decoders side by side, divergences and signatures) and a closing summary
+// line to `out`. Problems with single files go to `err` with the path and the reason, are
+// counted, and never stop the run. Inside
 // directories, documentation (*.md, *.txt), hidden files and entries that are not regular files
 // are skipped, each named on `err` and counted; a file named on the command line is always
 // loaded.

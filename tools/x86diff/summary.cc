@@ -1,61 +1,23 @@
 #include "tools/x86diff/summary.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <set>
-#include <system_error>
-#include <tuple>
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "harness/atomic_file.h"
 #include "harness/finding.h"
 #include "harness/hex.h"
 #include "harness/status_macros.h"
-#include "tools/x86diff/file_walk.h"
+#include "tools/x86diff/buckets.h"
 #include "tools/x86diff/outcome_view.h"
 #include "tools/x86diff/text_table.h"
 
 namespace x86diff::cli {
 
 namespace {
-
-struct LoadedFinding {
-  std::string path;
-  Finding finding;
-};
-
-// All findings that share one divergence signature.
-struct Bucket {
-  Divergence divergence;  // the first finding's divergence: every one in the bucket has the same
-                          // kind, targets, mode, opcode class and fields
-  std::vector<const LoadedFinding*> findings;
-  const LoadedFinding* example = nullptr;  // shortest code, then first path
-};
-
-bool IsFindingFile(absl::string_view path) {
-  return absl::EndsWith(path, ".json") && IsTestCaseCandidate(path);
-}
-
-// Most findings first; ties in a fixed order that keeps buckets of one disagreement pattern
-// (kind and fields) together, so that the output is stable and related buckets are adjacent.
-bool BucketBefore(const Bucket* a, const Bucket* b) {
-  auto key = [](const Bucket* bucket) {
-    const Divergence& d = bucket->divergence;
-    return std::make_tuple(-static_cast<int64_t>(bucket->findings.size()), d.kind,
-                           std::cref(d.fields), std::cref(d.opcode_class), d.mode);
-  };
-  return key(a) < key(b);
-}
-
-std::string Plural(size_t count, absl::string_view singular, absl::string_view plural) {
-  return absl::StrCat(count, " ", count == 1 ? singular : plural);
-}
 
 // How many of `total` rows a table shows under a --max_rows limit (0: all).
 size_t RowsShown(size_t total, int max_rows) {
@@ -210,53 +172,17 @@ void WriteTotals(absl::string_view title, absl::Span<const Bucket* const> bucket
 
 absl::Status RunSummaryCommand(const SummaryOptions& options, std::ostream& out,
                                std::ostream& err) {
-  std::error_code error;
-  if (!std::filesystem::exists(options.findings_dir, error)) {
-    return absl::NotFoundError(absl::StrCat(options.findings_dir, ": no such directory"));
-  }
-  if (!std::filesystem::is_directory(options.findings_dir, error)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(options.findings_dir, ": not a directory (summary reads a findings dir)"));
-  }
-  ASSIGN_OR_RETURN(FileWalk walk, WalkPaths({options.findings_dir}, &IsFindingFile));
-
+  ASSIGN_OR_RETURN(const FindingSet set, LoadFindingDir(options.findings_dir));
   std::vector<std::string> unreadable;
-  for (const FileWalk::Error& error : walk.errors) {
-    unreadable.push_back(absl::StrCat(error.path, ": ", error.reason));
-  }
-  std::vector<LoadedFinding> findings;
-  for (const std::string& path : walk.files) {
-    absl::StatusOr<std::string> text = ReadFileToString(path);
-    absl::StatusOr<Finding> finding =
-        text.ok() ? FindingFromJson(*text) : absl::StatusOr<Finding>(text.status());
-    if (!finding.ok()) {
-      unreadable.push_back(absl::StrCat(path, ": ", finding.status().message()));
-      continue;
-    }
-    findings.push_back({path, *std::move(finding)});
+  for (const FileProblem& problem : set.unreadable) {
+    unreadable.push_back(absl::StrCat(problem.path, ": ", problem.reason));
   }
   for (const std::string& problem : unreadable) err << "error: " << problem << "\n";
-
-  // Bucket by signature; a finding counts once per bucket even if it has the same signature
-  // twice.
-  absl::flat_hash_map<uint64_t, Bucket> by_signature;
-  size_t divergences = 0;
-  for (const LoadedFinding& loaded : findings) {
-    for (const Divergence& divergence : loaded.finding.divergences) {
-      ++divergences;
-      Bucket& bucket = by_signature[divergence.signature.hash];
-      if (bucket.findings.empty()) bucket.divergence = divergence;
-      if (!bucket.findings.empty() && bucket.findings.back() == &loaded) continue;
-      bucket.findings.push_back(&loaded);
-      if (bucket.example == nullptr ||
-          loaded.finding.test_case.code.size() < bucket.example->finding.test_case.code.size()) {
-        bucket.example = &loaded;
-      }
-    }
-  }
+  const std::vector<LoadedFinding>& findings = set.findings;
+  const size_t divergences = CountDivergences(findings);
+  const std::vector<Bucket> grouped = GroupIntoBuckets(findings);
   std::vector<const Bucket*> buckets;
-  for (const auto& [hash, bucket] : by_signature) buckets.push_back(&bucket);
-  std::sort(buckets.begin(), buckets.end(), &BucketBefore);
+  for (const Bucket& bucket : grouped) buckets.push_back(&bucket);
 
   const ViewStyle style{options.color};
   out << Colored(style, "1",
@@ -269,9 +195,9 @@ absl::Status RunSummaryCommand(const SummaryOptions& options, std::ostream& out,
     out << "  " << Plural(unreadable.size(), "file", "files")
         << " could not be read (named on stderr)\n";
   }
-  if (!walk.skipped.empty()) {
+  if (!set.skipped.empty()) {
     // libFuzzer crash-* files, editor backups, a README: not findings, but say they are there.
-    out << "  " << Plural(walk.skipped.size(), "other file", "other files")
+    out << "  " << Plural(set.skipped.size(), "other file", "other files")
         << " (not *.json, or hidden) ignored\n";
   }
   if (buckets.empty()) {
