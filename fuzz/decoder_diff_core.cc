@@ -7,15 +7,19 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "adapters/registry.h"
 #include "fuzz/fuzz_features.h"
+#include "fuzz/hit_stats.h"
 #include "harness/atomic_file.h"
 #include "harness/comparator.h"
 #include "harness/decode_runner.h"
 #include "harness/finding.h"
 #include "harness/instruction_shape.h"
+#include "harness/mnemonic_spelling.h"
 #include "harness/test_case_codec.h"
 
 // libFuzzer collects every byte of this section as extra coverage after each input and clears it
@@ -33,10 +37,12 @@ void SetSignatureFeature(uint64_t signature_hash) {
   extra_counters[MixFeature(signature_hash) % kSignatureFeatureSlots] = 1;
 }
 
-void SetDecoderViewFeature(size_t decoder_index, Mode mode, const DecodeResult& result) {
-  const uint64_t key = DecoderViewKey(decoder_index, mode, result);
-  constexpr size_t kSlots = kFeatureCounterSlots - kSignatureFeatureSlots;
-  extra_counters[kSignatureFeatureSlots + MixFeature(key) % kSlots] = 1;
+// Set twice per input, so the cheaper slot hash; one slot per key either way.
+constexpr int kViewSlotBits = 13;
+static_assert(kFeatureCounterSlots - kSignatureFeatureSlots == size_t{1} << kViewSlotBits);
+void SetDecoderViewFeature(size_t decoder_index, Mode mode, const DecodeVerdict& verdict) {
+  const uint64_t key = DecoderViewKey(decoder_index, mode, verdict);
+  extra_counters[kSignatureFeatureSlots + FibonacciSlot(key, kViewSlotBits)] = 1;
 }
 
 }  // namespace
@@ -50,23 +56,25 @@ DecodeSignatureCache::DecodeSignatureCache(size_t max_entries) : max_entries_(ma
   hashes_.reserve(std::min<size_t>(max_entries_, 4096));
 }
 
-uint64_t DecodeSignatureCache::Hash(const DecodeDivergenceView& view, Mode mode,
-                                    const InstructionShape& shape) {
+DecodeSignatureCache::Found DecodeSignatureCache::Find(const DecodeDivergenceView& view, Mode mode,
+                                                       const InstructionShape& shape) {
   // Binary key: fixed-size fields, then length-prefixed strings.
-  Key key;
+  char bytes[sizeof(Key::words)] = {};
   size_t size = 0;
   bool fits = true;
   auto put = [&](uint8_t byte) {
-    if (size < key.bytes.size()) key.bytes[size++] = static_cast<char>(byte);
-    else fits = false;
+    if (size < sizeof(bytes))
+      bytes[size++] = static_cast<char>(byte);
+    else
+      fits = false;
   };
   auto put_string = [&](absl::string_view text) {
-    if (key.bytes.size() - size < 1 + text.size()) {
+    if (sizeof(bytes) - size < 1 + text.size()) {
       fits = false;
       return;
     }
-    key.bytes[size++] = static_cast<char>(text.size());
-    std::memcpy(key.bytes.data() + size, text.data(), text.size());
+    bytes[size++] = static_cast<char>(text.size());
+    std::memcpy(bytes + size, text.data(), text.size());
     size += text.size();
   };
   put(static_cast<uint8_t>(view.kind));
@@ -80,10 +88,10 @@ uint64_t DecodeSignatureCache::Hash(const DecodeDivergenceView& view, Mode mode,
   put(shape.lock);
   put(shape.rex_w);
   put(shape.opcode_offset);
-  put_string(view.first->target);
-  put_string(view.second->target);
-  const DecodeResult& a = view.first->decode;
-  const DecodeResult& b = view.second->decode;
+  put_string(view.first_target);
+  put_string(view.second_target);
+  const DecodeVerdict& a = *view.first;
+  const DecodeVerdict& b = *view.second;
   switch (view.kind) {
     case DivergenceKind::kValidity:
       put(a.valid);
@@ -99,13 +107,36 @@ uint64_t DecodeSignatureCache::Hash(const DecodeDivergenceView& view, Mode mode,
       put_string(view.second_mnemonic);
       break;
   }
-  if (!fits) return DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape));
-  key.size = static_cast<uint8_t>(size);
+  if (!fits) return {DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape)), nullptr};
+  Key key;
+  std::memcpy(key.words.data(), bytes, sizeof(bytes));
   if (hashes_.size() >= max_entries_) hashes_.clear();
   // One probe for both outcomes: a hit returns the stored hash, a miss fills the new slot.
-  const auto [it, inserted] = hashes_.try_emplace(key, 0);
-  if (inserted) it->second = DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape));
-  return it->second;
+  const auto [it, inserted] = hashes_.try_emplace(key);
+  if (inserted) it->second.hash = DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape));
+  return {it->second.hash, &it->second.marked};
+}
+
+absl::string_view MnemonicSpellingCache::Normalize(absl::string_view mnemonic) {
+  if (mnemonic.size() > kMaxSize) return NormalizeMnemonic(mnemonic);
+  uint64_t words[2] = {0, 0};
+  std::memcpy(words, mnemonic.data(), mnemonic.size());
+  Entry& entry =
+      entries_[MixFeature(words[0] ^ (words[1] * 0x9e3779b97f4a7c15ull) ^ mnemonic.size()) %
+               kSlots];
+  if (entry.size != mnemonic.size() || entry.words[0] != words[0] || entry.words[1] != words[1]) {
+    entry.words[0] = words[0];
+    entry.words[1] = words[1];
+    entry.size = static_cast<uint8_t>(mnemonic.size());
+    entry.result = NormalizeMnemonic(mnemonic);
+    // A result inside the argument (the argument itself, when it has no alias) is kept as a
+    // position, since the next text with this key lives elsewhere.
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(mnemonic.data());
+    const uintptr_t at = reinterpret_cast<uintptr_t>(entry.result.data());
+    entry.inside = at >= begin && at + entry.result.size() <= begin + mnemonic.size();
+    entry.offset = entry.inside ? static_cast<uint8_t>(at - begin) : 0;
+  }
+  return entry.inside ? mnemonic.substr(entry.offset, entry.result.size()) : entry.result;
 }
 
 absl::StatusOr<std::unique_ptr<DecoderDiffCore>> DecoderDiffCore::Create(
@@ -131,8 +162,10 @@ DecoderDiffCore::DecoderDiffCore(DecoderDiffOptions options,
   seen_signatures_.reserve(4096);  // skips the rehashes of a run's first few thousand signatures
   for (const std::unique_ptr<Decoder>& decoder : decoders_) {
     decoder_views_.push_back(decoder.get());
-    outcomes_.push_back(Outcome{std::string(decoder->name()), Provenance::kDecoder, {}});
+    names_.emplace_back(decoder->name());
   }
+  targets_.assign(names_.begin(), names_.end());  // names_ is complete: the views stay valid
+  verdicts_.resize(decoders_.size());
 }
 
 DecoderDiffCore::Result DecoderDiffCore::RunOne(absl::Span<const uint8_t> encoded_test_case) {
@@ -144,39 +177,67 @@ DecoderDiffCore::Result DecoderDiffCore::RunOne(absl::Span<const uint8_t> encode
   const Mode mode = input->mode;
   const absl::Span<const uint8_t> code = input->code;
 
-  // RunDecoders() (harness/decode_runner.h) without its per-case vector and name copies: the
-  // outcome slots, their target names and their strings' capacity live as long as this object.
-  // Only what the comparator reads is decoded (no operand text).
-  for (size_t i = 0; i < decoders_.size(); ++i) {
-    const absl::Status decoded = decoders_[i]->DecodeInto(
-        mode, code, DecodeDetail::kComparable, &outcomes_[i].decode);
-    if (!decoded.ok()) {
-      result.decoder_failed = true;
-      result.error = absl::StrCat(decoders_[i]->name(), ": ", decoded.ToString());
-      return result;
+  // RunDecoders() (harness/decode_runner.h) reduced to what the comparison and the features read:
+  // verdicts in slots that live as long as this object, no text copied.
+  DecodeVerdict* const verdicts = verdicts_.data();
+  auto decode = [&](size_t i) ABSL_ATTRIBUTE_ALWAYS_INLINE {
+    const absl::Status decoded = decoders_[i]->DecodeVerdictInto(mode, code, &verdicts[i]);
+    if (ABSL_PREDICT_FALSE(!decoded.ok())) {
+      ReportDecoderFailure(i, decoded, result);
+      return false;
     }
-    if (options_.feed_features) SetDecoderViewFeature(i, mode, outcomes_[i].decode);
-  }
+    if (options_.feed_features) SetDecoderViewFeature(i, mode, verdicts[i]);
+    return true;
+  };
 
   // CompareDecodes() without building its Divergence objects: a divergence costs a signature
   // cache lookup (DecodeSignatureCache). Text is built in WriteFindings(), only for new signatures
   // that get a finding file.
-  bool have_shape = false;
-  InstructionShape shape;
-  ForEachDecodeDivergence(outcomes_, [&](const DecodeDivergenceView& divergence) {
-    ++result.divergences;
-    if (!have_shape) {
-      shape = ReadInstructionShape(mode, code);
-      have_shape = true;
+  // By value: the captures stay in registers on the agreeing path.
+  auto count_divergence = [this, mode, code, &result](const DecodeDivergenceView& divergence) {
+    CountDivergence(divergence, mode, code, result);
+  };
+  if (decoders_.size() == 2) {
+    // The usual Capstone and Zydis: one pair, without the loops.
+    if (!decode(0) || !decode(1)) return result;
+    CompareDecodeVerdicts(
+        targets_[0], verdicts[0], targets_[1], verdicts[1], count_divergence,
+        [this](absl::string_view mnemonic) { return spelling_cache_.Normalize(mnemonic); });
+  } else {
+    for (size_t i = 0; i < decoders_.size(); ++i) {
+      if (!decode(i)) return result;
     }
-    const uint64_t hash = signature_cache_.Hash(divergence, mode, shape);
-    if (options_.feed_features) SetSignatureFeature(hash);
-    if (!seen_signatures_.insert(hash).second) return;
-    ++result.new_signatures;
-    if (!options_.findings_dir.empty()) new_signatures_.push_back(hash);
-  });
+    ForEachDecodeDivergence(
+        targets_, verdicts_, count_divergence,
+        [this](absl::string_view mnemonic) { return spelling_cache_.Normalize(mnemonic); });
+  }
   if (!new_signatures_.empty()) WriteFindings(encoded_test_case);
   return result;
+}
+
+void DecoderDiffCore::ReportDecoderFailure(size_t decoder_index, const absl::Status& status,
+                                           Result& result) const {
+  result.decoder_failed = true;
+  result.error = absl::StrCat(decoders_[decoder_index]->name(), ": ", status.ToString());
+}
+
+void DecoderDiffCore::CountDivergence(const DecodeDivergenceView& divergence, Mode mode,
+                                      absl::Span<const uint8_t> code, Result& result) {
+  ++result.divergences;
+  // Read per divergence: a pair of decoders has at most one, and more decoders are rare.
+  const InstructionShape shape = ReadInstructionShape(mode, code);
+  const DecodeSignatureCache::Found found = signature_cache_.Find(divergence, mode, shape);
+  if (options_.feed_features) SetSignatureFeature(found.hash);
+  if (options_.hit_stats != nullptr) options_.hit_stats->Record(found.hash);
+  // A cache entry marked earlier is a hash already in seen_signatures_ (which never shrinks):
+  // no set lookup needed.
+  if (found.marked != nullptr) {
+    if (*found.marked) return;
+    *found.marked = true;
+  }
+  if (!seen_signatures_.insert(found.hash).second) return;
+  ++result.new_signatures;
+  if (!options_.findings_dir.empty()) new_signatures_.push_back(found.hash);
 }
 
 void DecoderDiffCore::WriteFindings(absl::Span<const uint8_t> encoded_test_case) {
@@ -185,7 +246,16 @@ void DecoderDiffCore::WriteFindings(absl::Span<const uint8_t> encoded_test_case)
     new_signatures_.clear();
     return;
   }
-  const std::vector<Divergence> divergences = CompareDecodes(test_case_, outcomes_);
+  // The hot path kept verdicts only; a finding is rare and read by people, so it gets the full
+  // decode (same verdicts: the detail level changes display fields only).
+  const absl::StatusOr<std::vector<Outcome>> outcomes = RunDecoders(decoder_views_, test_case_);
+  if (!outcomes.ok()) {
+    std::fprintf(stderr, "decoder_diff: cannot decode a finding again: %s\n",
+                 outcomes.status().ToString().c_str());
+    new_signatures_.clear();
+    return;
+  }
+  const std::vector<Divergence> divergences = CompareDecodes(test_case_, *outcomes);
   for (const Divergence& divergence : divergences) {
     // Each new signature once, even when two pairs of decoders share it.
     auto it = std::find(new_signatures_.begin(), new_signatures_.end(), divergence.signature.hash);
@@ -194,10 +264,7 @@ void DecoderDiffCore::WriteFindings(absl::Span<const uint8_t> encoded_test_case)
     const std::string path =
         absl::StrCat(options_.findings_dir, "/", divergence.signature.HexId(), ".json");
     if (FindingExists(path)) continue;  // another process (a -fork worker, an earlier run) has it
-    // The hot path skipped the operand text; a finding is rare and read by people, so it gets
-    // the full decode (same verdicts: the detail level changes display fields only).
-    absl::StatusOr<std::vector<Outcome>> full = RunDecoders(decoder_views_, test_case_);
-    Finding finding{test_case_, full.ok() ? *std::move(full) : outcomes_, divergences};
+    Finding finding{test_case_, *outcomes, divergences};
     absl::Status written = WriteFileAtomically(path, FindingToJson(finding));
     if (written.ok()) {
       ++findings_written_;

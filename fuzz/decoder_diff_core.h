@@ -13,12 +13,15 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "harness/comparator.h"
+#include "harness/decode_result.h"
 #include "harness/decoder.h"
 #include "harness/instruction_shape.h"
 #include "harness/mode.h"
@@ -27,11 +30,15 @@
 
 namespace x86diff {
 
+class HitStats;  // fuzz/hit_stats.h
+
 struct DecoderDiffOptions {
   // Where finding files go (created if missing); empty: write nothing.
   std::string findings_dir;
   // Set libFuzzer extra counters (see below). Off for benchmarks that measure the bare pipeline.
   bool feed_features = true;
+  // When set, every divergence of every case is counted here by signature hash (not owned).
+  HitStats* hit_stats = nullptr;
 };
 
 // Number of libFuzzer extra counters (section __libfuzzer_extra_counters) this library defines,
@@ -52,38 +59,90 @@ inline constexpr size_t kFeatureCounterSlots = 16384;
 // divergence seen before costs one hash-table lookup. Exact: equal keys mean equal texts. Keys are
 // fixed-size arrays (no allocation on a miss either); a divergence whose key does not fit (very
 // long names) is hashed uncached. Memory is bounded: the cache is emptied when it reaches
-// `max_entries` (about 72 bytes each). Not thread-safe.
+// `max_entries` (about 80 bytes each). Not thread-safe.
 class DecodeSignatureCache {
  public:
   explicit DecodeSignatureCache(size_t max_entries = size_t{1} << 14);
 
   // DecodeDivergenceSignatureHash(view, mode, OpcodeClass(shape)), where `shape` is
   // ReadInstructionShape(mode, code) of the test case `view` belongs to.
-  uint64_t Hash(const DecodeDivergenceView& view, Mode mode, const InstructionShape& shape);
+  uint64_t Hash(const DecodeDivergenceView& view, Mode mode, const InstructionShape& shape) {
+    return Find(view, mode, shape).hash;
+  }
+
+  // Hash() with a flag that the caller may keep in the cache entry: `*marked` starts false for a
+  // new entry and keeps what the caller stores until the entry is dropped (RunOne() marks the
+  // hashes it has recorded as seen). `marked` is null for an uncached divergence, and valid only
+  // until the next call.
+  struct Found {
+    uint64_t hash = 0;
+    bool* marked = nullptr;
+  };
+  Found Find(const DecodeDivergenceView& view, Mode mode, const InstructionShape& shape);
 
   size_t size() const { return hashes_.size(); }
 
  private:
+  // The binary key, zero-padded: its encoding is self-delimiting (fixed fields, then
+  // length-prefixed strings), so padding cannot make two different keys equal. Compared and
+  // hashed a word at a time, without a byte loop or a memcmp call.
   struct Key {
-    std::array<char, 63> bytes{};  // zero beyond `size`, so that whole arrays compare
-    uint8_t size = 0;
-    friend bool operator==(const Key&, const Key&) = default;
+    static constexpr size_t kWords = 8;
+    std::array<uint64_t, kWords> words{};
+    friend bool operator==(const Key& a, const Key& b) {
+      uint64_t difference = 0;
+      for (size_t i = 0; i < kWords; ++i) difference |= a.words[i] ^ b.words[i];
+      return difference == 0;
+    }
     template <typename H>
     friend H AbslHashValue(H state, const Key& key) {
-      return H::combine(std::move(state), absl::string_view(key.bytes.data(), key.size));
+      uint64_t folded = 0;  // the table's hash mixes this further
+      for (size_t i = 0; i < kWords; ++i) folded = (folded ^ key.words[i]) * 0x9e3779b97f4a7c15ull;
+      return H::combine(std::move(state), folded);
     }
   };
 
+  struct Value {
+    uint64_t hash = 0;
+    bool marked = false;
+  };
+
   size_t max_entries_;
-  absl::flat_hash_map<Key, uint64_t> hashes_;
+  absl::flat_hash_map<Key, Value> hashes_;
+};
+
+// Memoises NormalizeMnemonic() for the fuzzing hot path, where a pair of decoders that spell an
+// instruction differently (5-10% of cases) would otherwise pay for the alias table search every
+// time. Exact: the key is the whole text (up to 16 bytes; longer texts are not cached), and
+// NormalizeMnemonic() is a pure function of it. Direct-mapped, a fixed 160 KiB (the two
+// libraries have a few thousand spellings between them). Not thread-safe.
+class MnemonicSpellingCache {
+ public:
+  // NormalizeMnemonic(mnemonic): either `mnemonic` itself (or part of it) or a static spelling.
+  absl::string_view Normalize(absl::string_view mnemonic);
+
+ private:
+  static constexpr size_t kMaxSize = 16;
+  static constexpr size_t kSlots = 4096;
+  struct Entry {
+    uint64_t words[2] = {0, 0};   // the text, zero-padded
+    uint8_t size = kMaxSize + 1;  // kMaxSize + 1: empty slot
+    // The result: a view into the text at [offset, offset + result.size()) when `inside`, else
+    // `result` itself (static storage).
+    bool inside = false;
+    uint8_t offset = 0;
+    absl::string_view result;
+  };
+  std::array<Entry, kSlots> entries_{};
 };
 
 // Runs encoded test cases through a fixed list of decoders.
 //
 // Decoding: the hot path decodes a plain version 1 input in place (ParseDecodeInput) into reused
-// outcome slots (Decoder::DecodeInto) and asks for DecodeDetail::kComparable (no operand text);
-// divergences are hashed without building text (DecodeSignatureCache); findings are decoded
-// again with full detail and built with CompareDecodes().
+// verdict slots (Decoder::DecodeVerdictInto: no text copied, only what the comparison and the
+// features read) and compares them as CompareDecodes() would, with a straight-line path for the
+// usual two decoders; divergences are hashed without building text (DecodeSignatureCache);
+// findings are decoded again with full detail and built with CompareDecodes().
 //
 // Findings: for each divergence whose signature was not seen before by this object and has no
 // file yet in findings_dir, RunOne() writes <findings_dir>/<Signature::HexId()>.json atomically
@@ -130,20 +189,32 @@ class DecoderDiffCore {
  private:
   DecoderDiffCore(DecoderDiffOptions options, std::vector<std::unique_ptr<Decoder>> decoders);
 
-  // Writes a finding for each divergence of the current case (`encoded_test_case`, outcomes_)
-  // whose signature hash is in new_signatures_, then clears new_signatures_.
+  // Fills the Result of a case whose decoder `decoder_index` failed with `status` (cold path).
+  ABSL_ATTRIBUTE_NOINLINE void ReportDecoderFailure(size_t decoder_index,
+                                                    const absl::Status& status,
+                                                    Result& result) const;
+  // What RunOne() does with each divergence of a case in `mode` with `code`: signature hash,
+  // features, hit counts, new-signature bookkeeping.
+  void CountDivergence(const DecodeDivergenceView& divergence, Mode mode,
+                       absl::Span<const uint8_t> code, Result& result);
+
+  // Writes a finding for each divergence of the current case (`encoded_test_case`) whose
+  // signature hash is in new_signatures_, then clears new_signatures_.
   void WriteFindings(absl::Span<const uint8_t> encoded_test_case);
 
   DecoderDiffOptions options_;
   std::vector<std::unique_ptr<Decoder>> decoders_;
   std::vector<const Decoder*> decoder_views_;  // decoders_ as RunDecoders() takes them
-  std::vector<Outcome> outcomes_;              // one slot per decoder, reused for every case
+  std::vector<std::string> names_;             // decoders_' names, and views of them
+  std::vector<absl::string_view> targets_;
+  std::vector<DecodeVerdict> verdicts_;  // one slot per decoder, reused for every case
   // Per-case scratch kept here so that its capacity is reused: the parsed case (when the input
   // is not decoded in place, and for findings) and the signature hashes first seen in it that
   // need a finding file.
   TestCase test_case_;
   std::vector<uint64_t> new_signatures_;
   DecodeSignatureCache signature_cache_;
+  MnemonicSpellingCache spelling_cache_;
   absl::flat_hash_set<uint64_t> seen_signatures_;
   size_t findings_written_ = 0;
 };

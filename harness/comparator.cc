@@ -18,33 +18,33 @@ namespace {
 // here, so they cannot drift apart.
 constexpr size_t kMaxFieldParts = 7;
 size_t FieldParts(const DecodeDivergenceView& view, absl::string_view (&parts)[kMaxFieldParts]) {
-  const Outcome& first = *view.first;
-  const Outcome& second = *view.second;
+  const DecodeVerdict& first = *view.first;
+  const DecodeVerdict& second = *view.second;
   switch (view.kind) {
     case DivergenceKind::kValidity: {
-      auto state = [](const Outcome& outcome) -> absl::string_view {
-        return outcome.decode.valid ? "valid" : DecodeFailureName(outcome.decode.failure);
+      auto state = [](const DecodeVerdict& verdict) -> absl::string_view {
+        return verdict.valid ? "valid" : DecodeFailureName(verdict.failure);
       };
-      parts[0] = first.target;
+      parts[0] = view.first_target;
       parts[1] = "=";
       parts[2] = state(first);
       parts[3] = ",";
-      parts[4] = second.target;
+      parts[4] = view.second_target;
       parts[5] = "=";
       parts[6] = state(second);
       return 7;
     }
     case DivergenceKind::kLength:
-      parts[0] = first.target;
-      parts[1] = first.decode.length < second.decode.length ? "<" : ">";
-      parts[2] = second.target;
+      parts[0] = view.first_target;
+      parts[1] = first.length < second.length ? "<" : ">";
+      parts[2] = view.second_target;
       return 3;
     default:  // kMnemonic
-      parts[0] = first.target;
+      parts[0] = view.first_target;
       parts[1] = ":";
       parts[2] = view.first_mnemonic;
       parts[3] = ",";
-      parts[4] = second.target;
+      parts[4] = view.second_target;
       parts[5] = ":";
       parts[6] = view.second_mnemonic;
       return 7;
@@ -57,16 +57,23 @@ uint64_t DecodeDivergenceSignatureHash(const DecodeDivergenceView& view, Mode mo
                                        absl::string_view opcode_class) {
   absl::string_view parts[kMaxFieldParts];
   const size_t count = FieldParts(view, parts);
-  const absl::string_view targets[] = {view.first->target, view.second->target};
-  return SignatureHash(view.kind, targets, mode, opcode_class,
-                       absl::MakeConstSpan(parts, count));
+  const absl::string_view targets[] = {view.first_target, view.second_target};
+  return SignatureHash(view.kind, targets, mode, opcode_class, absl::MakeConstSpan(parts, count));
 }
 
 std::vector<Divergence> CompareDecodes(const TestCase& test_case,
                                        absl::Span<const Outcome> outcomes) {
+  // The decoder outcomes only, as verdicts (views into `outcomes`).
+  std::vector<absl::string_view> targets;
+  std::vector<DecodeVerdict> verdicts;
+  for (const Outcome& outcome : outcomes) {
+    if (outcome.provenance != Provenance::kDecoder) continue;
+    targets.push_back(outcome.target);
+    verdicts.push_back(VerdictOf(outcome.decode));
+  }
   std::vector<Divergence> divergences;
   std::string opcode_class;  // computed only when something diverges
-  ForEachDecodeDivergence(outcomes, [&](const DecodeDivergenceView& view) {
+  ForEachDecodeDivergence(targets, verdicts, [&](const DecodeDivergenceView& view) {
     if (opcode_class.empty()) {
       opcode_class = OpcodeClass(ReadInstructionShape(test_case.mode, test_case.code));
     }
@@ -74,7 +81,7 @@ std::vector<Divergence> CompareDecodes(const TestCase& test_case,
     const size_t count = FieldParts(view, parts);
     Divergence divergence;
     divergence.kind = view.kind;
-    divergence.targets = {view.first->target, view.second->target};
+    divergence.targets = {std::string(view.first_target), std::string(view.second_target)};
     divergence.mode = test_case.mode;
     divergence.opcode_class = opcode_class;
     for (size_t k = 0; k < count; ++k) divergence.fields.append(parts[k].data(), parts[k].size());

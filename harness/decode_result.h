@@ -75,6 +75,25 @@ struct DecodeResult {
   uint32_t flags_undefined = 0;
 };
 
+// The part of a decode that the decoder differential compares and turns into fuzzing features
+// (fuzz/decoder_diff_core.h): the DecodeResult fields of the same names, with the mnemonic as a
+// view instead of a string, so that the hot path copies no text (Decoder::DecodeVerdictInto).
+struct DecodeVerdict {
+  bool valid = false;
+  uint8_t length = 0;
+  DecodeFailure failure = DecodeFailure::kNone;
+  uint32_t instruction_id = 0;
+  // DecodeResult::mnemonic's text; points into storage of whoever produced the verdict (the
+  // decoder: valid until its next decode; VerdictOf(): the DecodeResult).
+  absl::string_view mnemonic;
+};
+
+// The verdict of a full or comparable decode; `result` must outlive it (mnemonic view).
+inline DecodeVerdict VerdictOf(const DecodeResult& result) {
+  return DecodeVerdict{result.valid, result.length, result.failure, result.instruction_id,
+                       result.mnemonic};
+}
+
 }  // namespace x86diff
 
 #endif  // X86DIFF_HARNESS_DECODE_RESULT_H_

@@ -2,7 +2,9 @@
 
 #include <array>
 #include <bit>
+#include <cstring>
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "harness/status_macros.h"
@@ -179,6 +181,56 @@ uint32_t PrefixBits(const cs_insn& insn) {
   return bits | encoding;
 }
 
+// Bytes of `word` that are zero, as the high bit of each byte (little-endian). Exact up to the
+// first zero byte; bytes above it may be marked wrongly (a borrow), which the caller masks off.
+constexpr uint64_t kLowBits = 0x0101010101010101ull;
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+constexpr uint64_t ZeroBytes(uint64_t word) { return (word - kLowBits) & ~word & kHighBits; }
+static_assert(std::endian::native == std::endian::little, "the scan below reads bytes in order");
+
+// Removes the prefix words from the front of `mnemonic` and adds their bits to `prefixes`.
+ABSL_ATTRIBUTE_NOINLINE absl::string_view StripPrefixWords(absl::string_view mnemonic,
+                                                           uint32_t& prefixes) {
+  for (size_t space = mnemonic.find(' '); space != absl::string_view::npos;
+       space = mnemonic.find(' ')) {
+    const uint32_t bits = MnemonicPrefixBits(mnemonic.substr(0, space));
+    if (bits == 0) break;
+    prefixes |= bits;
+    mnemonic.remove_prefix(space + 1);
+  }
+  return mnemonic;
+}
+
+// Capstone's mnemonic with the prefix words it prints in front ("lock add") stripped and their
+// bits added to `prefixes`: a view into insn.mnemonic. Most mnemonics have no space at all, and
+// then there is nothing to look up; the length and whether there is a space come from a scan of
+// eight bytes at a time (the text is NUL-terminated within its fixed-size array).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::string_view BareMnemonic(const cs_insn& insn,
+                                                                   uint32_t& prefixes) {
+  constexpr size_t kSize = sizeof(insn.mnemonic);
+  static_assert(kSize % 8 == 0);
+  constexpr uint64_t kSpaces = kLowBits * ' ';
+  size_t length = kSize;  // unterminated: the whole array, as a byte-wise scan would give
+  bool has_space = false;
+  for (size_t offset = 0; offset < kSize; offset += 8) {
+    uint64_t word;
+    std::memcpy(&word, insn.mnemonic + offset, sizeof(word));
+    const uint64_t zeros = ZeroBytes(word);
+    const uint64_t spaces = ZeroBytes(word ^ kSpaces);
+    if (zeros != 0) {
+      // Only bytes before the terminator count; wrong marks lie above a real one, so a space
+      // mark below the first NUL is a real space.
+      const uint64_t before_terminator = (zeros & -zeros) - 1;
+      has_space |= (spaces & before_terminator) != 0;
+      length = offset + std::countr_zero(zeros) / 8;
+      break;
+    }
+    has_space |= spaces != 0;
+  }
+  const absl::string_view mnemonic(insn.mnemonic, length);
+  return has_space ? StripPrefixWords(mnemonic, prefixes) : mnemonic;
+}
+
 }  // namespace
 
 cs_mode ToCapstoneMode(Mode mode) {
@@ -235,7 +287,7 @@ std::string CapstoneDecoder::version() const {
 }
 
 absl::Status CapstoneDecoder::DecodeBytes(Mode mode, absl::Span<const uint8_t> code,
-                                         DecodeDetail detail, DecodeResult& result) const {
+                                          DecodeDetail detail, DecodeResult& result) const {
   const int index = static_cast<int>(mode);
   const Engine& engine = engines_[index];
   const uint8_t* bytes = code.data();
@@ -252,34 +304,38 @@ absl::Status CapstoneDecoder::DecodeBytes(Mode mode, absl::Span<const uint8_t> c
   if (detail == DecodeDetail::kFull) result.operands = insn.op_str;
   result.instruction_id = insn.id;
   result.prefixes = PrefixBits(insn);
-
-  // Strip the prefix words; whatever remains is the mnemonic proper. Most mnemonics have no
-  // space at all, and then there is nothing to look up: one pass finds the length and whether
-  // there is a space.
-  size_t length = 0;
-  bool has_space = false;
-  while (length < sizeof(insn.mnemonic) && insn.mnemonic[length] != '\0') {
-    has_space |= insn.mnemonic[length] == ' ';
-    ++length;
-  }
-  absl::string_view mnemonic(insn.mnemonic, length);
-  if (has_space) {
-    for (size_t space = mnemonic.find(' '); space != absl::string_view::npos;
-         space = mnemonic.find(' ')) {
-      const uint32_t bits = MnemonicPrefixBits(mnemonic.substr(0, space));
-      if (bits == 0) break;
-      result.prefixes |= bits;
-      mnemonic.remove_prefix(space + 1);
-    }
-  }
   // Capstone 4's x86 mnemonic table is lower case already (X86GenAsmWriter1.inc). The slot was
   // cleared above, so appending reuses its capacity.
+  const absl::string_view mnemonic = BareMnemonic(insn, result.prefixes);
   result.mnemonic.append(mnemonic.data(), mnemonic.size());
 
   if (!InGroup(*insn.detail, X86_GRP_FPU)) {
     result.has_flag_info = true;
     MapFlags(insn.detail->x86.eflags, result);
   }
+  return absl::OkStatus();
+}
+
+// DecodeBytes() without what the verdict does not hold: the same library call (detail on), then
+// the mnemonic as a view into the engine's instruction buffer, valid until the next decode.
+absl::Status CapstoneDecoder::DecodeVerdictBytes(Mode mode, absl::Span<const uint8_t> code,
+                                                 DecodeVerdict& out) const {
+  const Engine& engine = engines_[static_cast<int>(mode)];
+  const uint8_t* bytes = code.data();
+  size_t size = code.size();
+  uint64_t address = 0;
+  if (!cs_disasm_iter(engine.handle, &bytes, &size, &address, engine.insn)) {
+    out = DecodeVerdict{};
+    out.failure = DecodeFailure::kOther;
+    return absl::OkStatus();
+  }
+  const cs_insn& insn = *engine.insn;
+  out.valid = true;
+  out.length = static_cast<uint8_t>(insn.size);
+  out.failure = DecodeFailure::kNone;
+  out.instruction_id = insn.id;
+  uint32_t prefixes = 0;  // not part of the verdict
+  out.mnemonic = BareMnemonic(insn, prefixes);
   return absl::OkStatus();
 }
 

@@ -45,10 +45,11 @@ class CapstoneDecoder final : public Decoder {
   absl::string_view name() const override { return "capstone"; }
   std::string version() const override;
 
-
  private:
   absl::Status DecodeBytes(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
                            DecodeResult& result) const override;
+  absl::Status DecodeVerdictBytes(Mode mode, absl::Span<const uint8_t> code,
+                                  DecodeVerdict& out) const override;
   // A Capstone handle and the instruction buffer that cs_disasm_iter() fills, owned together.
   struct Engine {
     csh handle = 0;

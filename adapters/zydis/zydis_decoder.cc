@@ -129,6 +129,11 @@ absl::StatusOr<std::unique_ptr<ZydisDecoder>> ZydisDecoder::Create() {
     const char* text = ZydisMnemonicGetString(static_cast<ZydisMnemonic>(i));
     if (text != nullptr) decoder->mnemonics_[i] = text;
   }
+  // The far spellings DecodeBytes() builds, kept for DecodeVerdictBytes()' views.
+  decoder->far_mnemonics_.reserve(decoder->mnemonics_.size());
+  for (absl::string_view mnemonic : decoder->mnemonics_) {
+    decoder->far_mnemonics_.push_back(absl::StrCat(mnemonic, " far"));
+  }
   absl::Status status = CheckZyan(
       ZydisFormatterInit(&decoder->formatter_, ZYDIS_FORMATTER_STYLE_INTEL), "ZydisFormatterInit");
   if (!status.ok()) return status;
@@ -158,7 +163,7 @@ std::string ZydisDecoder::version() const {
 }
 
 absl::Status ZydisDecoder::DecodeBytes(Mode mode, absl::Span<const uint8_t> code,
-                                      DecodeDetail detail, DecodeResult& result) const {
+                                       DecodeDetail detail, DecodeResult& result) const {
   const int index = static_cast<int>(mode);
   ZydisDecodedInstruction instruction;
   ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
@@ -203,6 +208,34 @@ absl::Status ZydisDecoder::DecodeBytes(Mode mode, absl::Span<const uint8_t> code
     result.flags_modified =
         (flags.modified | flags.set_0 | flags.set_1 | flags.undefined) & kKnownFlags;
     result.flags_undefined = flags.undefined & kKnownFlags;
+  }
+  return absl::OkStatus();
+}
+
+// DecodeBytes() without what the verdict does not hold: the same full decode (operands
+// included), then the mnemonic as a view into the tables Create() built.
+absl::Status ZydisDecoder::DecodeVerdictBytes(Mode mode, absl::Span<const uint8_t> code,
+                                              DecodeVerdict& out) const {
+  ZydisDecodedInstruction instruction;
+  ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
+  const ZyanStatus status = ZydisDecoderDecodeFull(&decoders_[static_cast<int>(mode)], code.data(),
+                                                   code.size(), &instruction, operands);
+  if (!ZYAN_SUCCESS(status)) {
+    out = DecodeVerdict{};
+    out.failure = ToDecodeFailure(status);
+    return absl::OkStatus();
+  }
+  out.valid = true;
+  out.length = instruction.length;
+  out.failure = DecodeFailure::kNone;
+  out.instruction_id = static_cast<uint32_t>(instruction.mnemonic);
+  const bool far = instruction.meta.branch_type == ZYDIS_BRANCH_TYPE_FAR;
+  const size_t mnemonic_index = static_cast<size_t>(instruction.mnemonic);
+  if (mnemonic_index < mnemonics_.size()) {
+    out.mnemonic =
+        far ? absl::string_view(far_mnemonics_[mnemonic_index]) : mnemonics_[mnemonic_index];
+  } else {
+    out.mnemonic = far ? " far" : "";  // as DecodeBytes() spells an unknown mnemonic
   }
   return absl::OkStatus();
 }

@@ -40,8 +40,8 @@ ZydisMode ToZydisMode(Mode mode);
 // cpu_flags: flags_modified holds every flag the instruction writes (computed, cleared, set or left
 // undefined), flags_undefined the undefined subset.
 //
-// Thread-safety: Decode() keeps all per-call state on the stack and only reads the decoders and
-// the formatter, so it may be called concurrently.
+// Thread-safety: Decode() and DecodeVerdictInto() keep all per-call state on the stack and only
+// read the decoders, the formatter and the mnemonic tables, so they may be called concurrently.
 //
 // Note: inside namespace x86diff, `ZydisDecoder` names this class; the library's struct is
 // `::ZydisDecoder`.
@@ -54,16 +54,19 @@ class ZydisDecoder final : public Decoder {
   absl::string_view name() const override { return "zydis"; }
   std::string version() const override;
 
-
  private:
   absl::Status DecodeBytes(Mode mode, absl::Span<const uint8_t> code, DecodeDetail detail,
                            DecodeResult& result) const override;
+  absl::Status DecodeVerdictBytes(Mode mode, absl::Span<const uint8_t> code,
+                                  DecodeVerdict& out) const override;
   ZydisDecoder() = default;
 
   std::array<::ZydisDecoder, kAllModes.size()> decoders_{};  // indexed by static_cast<int>(Mode)
   ZydisFormatter formatter_{};
   // ZydisMnemonicGetString() by ZydisMnemonic value (empty where it returns null).
   std::vector<absl::string_view> mnemonics_;
+  // The same plus " far", for far branches (see `mnemonic` above); same indices.
+  std::vector<std::string> far_mnemonics_;
 };
 
 }  // namespace x86diff

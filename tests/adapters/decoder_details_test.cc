@@ -1,9 +1,11 @@
 // Prefix bits, prefix-free mnemonics and flag metadata of the decoder adapters.
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "adapters/registry.h"
@@ -159,6 +161,81 @@ TEST(DecoderOperandTest, OperandTextHasNoMnemonic) {
     EXPECT_EQ(add.operands.find("lock"), std::string::npos) << add.operands;
     EXPECT_NE(add.operands.find("eax"), std::string::npos) << add.operands;
     EXPECT_EQ(DecodeOrDie(*decoder, M::kProt32, "90").operands, "") << decoder->name();
+  }
+}
+
+// DecodeVerdictInto() is the decoder differential's hot path; it must say exactly what
+// DecodeInto(kComparable) says about validity, length, failure, id and mnemonic.
+void ExpectVerdictMatches(const Decoder& decoder, Mode mode, const std::vector<uint8_t>& code) {
+  DecodeResult comparable;
+  ASSERT_TRUE(decoder.DecodeInto(mode, code, DecodeDetail::kComparable, &comparable).ok());
+  DecodeVerdict verdict;
+  verdict.mnemonic = "stale";
+  ASSERT_TRUE(decoder.DecodeVerdictInto(mode, code, &verdict).ok());
+  const DecodeVerdict expected = VerdictOf(comparable);
+  const std::string where =
+      absl::StrCat(decoder.name(), " ", ModeName(mode), " ",
+                   absl::BytesToHexString(
+                       absl::string_view(reinterpret_cast<const char*>(code.data()), code.size())));
+  EXPECT_EQ(verdict.valid, expected.valid) << where;
+  EXPECT_EQ(verdict.length, expected.length) << where;
+  EXPECT_EQ(verdict.failure, expected.failure) << where;
+  EXPECT_EQ(verdict.instruction_id, expected.instruction_id) << where;
+  EXPECT_EQ(verdict.mnemonic, expected.mnemonic) << where;
+}
+
+TEST(DecoderVerdictTest, VerdictIsTheComparableDecode) {
+  std::vector<std::vector<uint8_t>> inputs = {
+      {},                                          // empty: truncated
+      {0x0f},                                      // truncated
+      {0x90},                                      // nop
+      {0xf0, 0x90},                                // illegal lock
+      {0xf2, 0xf0, 0x01, 0x00},                    // xacquire lock add: prefix words in Capstone
+      {0xf3, 0xf0, 0x01, 0x00},                    // xrelease lock add
+      {0xf2, 0xe8, 0x00, 0x00, 0x00, 0x00},        // bnd call
+      {0xf3, 0x48, 0xa5},                          // rep movsq
+      {0x66, 0xf2, 0xae},                          // repne scasb with 66
+      {0xea, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00},  // jmp far ptr16:32 (" far" in Zydis)
+      {0x9a, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00},  // call far
+      {0xff, 0x18},                                // call far [eax]
+      {0xcb},                                      // retf
+      {0x0f, 0xc2, 0xc1, 0x01},                    // cmpltps: predicate pseudo-op
+      {0x62, 0xf3, 0x7d, 0x48, 0x3e, 0xc1, 0x01},  // vpcmpltub: EVEX predicate
+      {0xc4, 0xe2, 0x79, 0x18, 0x00},              // vbroadcastss
+      {0x0f, 0xff},                                // ud0
+      {0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x90},
+  };
+  // And x86-shaped noise: prefixes, escapes and random bytes from a fixed seed.
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<uint8_t>(state);
+  };
+  constexpr uint8_t kLeads[] = {0x66, 0xf2, 0xf3, 0xf0, 0x48, 0x0f, 0xc4, 0xc5, 0x62, 0x8f, 0xd9};
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<uint8_t> code;
+    const size_t leads = next() % 4;
+    for (size_t k = 0; k < leads; ++k) code.push_back(kLeads[next() % std::size(kLeads)]);
+    const size_t tail = 1 + next() % 14;
+    for (size_t k = 0; k < tail; ++k) code.push_back(next());
+    inputs.push_back(std::move(code));
+  }
+  for (const auto& decoder : Decoders()) {
+    for (Mode mode : kAllModes) {
+      for (const std::vector<uint8_t>& code : inputs) ExpectVerdictMatches(*decoder, mode, code);
+    }
+  }
+}
+
+TEST(DecoderVerdictTest, InvalidModeIsAnError) {
+  for (const auto& decoder : Decoders()) {
+    DecodeVerdict verdict;
+    const std::vector<uint8_t> code = {0x90};
+    EXPECT_EQ(
+        decoder->DecodeVerdictInto(static_cast<Mode>(kModeMaxValue + 1), code, &verdict).code(),
+        absl::StatusCode::kInvalidArgument);
   }
 }
 

@@ -12,10 +12,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "fuzz/hit_stats.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/atomic_file.h"
+#include "harness/comparator.h"
 #include "harness/finding.h"
+#include "harness/instruction_shape.h"
+#include "harness/mnemonic_spelling.h"
 #include "harness/test_case.h"
 #include "harness/test_case_codec.h"
 #include "tests/test_support/temp_dir.h"
@@ -202,6 +207,106 @@ TEST(DecoderDiffCoreTest, DecoderFailureIsReported) {
   EXPECT_TRUE(result.parsed);
   EXPECT_TRUE(result.decoder_failed);
   EXPECT_THAT(result.error, ::testing::HasSubstr("broken"));
+}
+
+TEST(DecoderDiffCoreTest, HitStatsCountEveryDivergence) {
+  TempDir dir;
+  HitStats stats("decoder_diff", dir.path());
+  auto core = DecoderDiffCore::Create({.hit_stats = &stats});
+  ASSERT_TRUE(core.ok());
+  (*core)->RunOne(Encode(kAdd));  // agreement: nothing to count
+  EXPECT_EQ(stats.distinct_signatures(), 0u);
+  (*core)->RunOne(Encode(kUd0));
+  (*core)->RunOne(Encode(kUd0));  // seen before: still counted
+  (*core)->RunOne(Encode(kCwd));
+  EXPECT_EQ(stats.distinct_signatures(), 2u);
+  ASSERT_TRUE(stats.Flush().ok());
+  absl::StatusOr<std::string> text = ReadFileToString(stats.path());
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(*text, ::testing::HasSubstr("\"hits\":2"));
+}
+
+// Three fixed decoders take the general path, two the pair path: both must count the divergences
+// CompareDecodes() finds and give them the same signature hashes.
+TEST(DecoderDiffCoreTest, PairAndGeneralPathsAgreeWithCompareDecodes) {
+  const std::vector<DecodeResult> answers = {Valid(2, "nop"), Valid(3, "nop"), Valid(2, "xchg"),
+                                             Valid(2, "jae"), Valid(2, "jnb"), DecodeResult{}};
+  // (first, second) answer pairs: length, mnemonic, spelling alias, validity, both invalid,
+  // agreement; the third decoder (general path only) answers (first + second) % 6.
+  const std::pair<size_t, size_t> cases[] = {{0, 1}, {0, 2}, {3, 4}, {0, 5},
+                                             {5, 5}, {2, 3}, {1, 1}};
+  for (size_t count : {size_t{2}, size_t{3}}) {
+    for (const auto& [first, second] : cases) {
+      std::vector<std::unique_ptr<Decoder>> decoders;
+      std::vector<Outcome> outcomes;
+      const size_t picks[] = {first, second, (first + second) % answers.size()};
+      const char* const names[] = {"zeta", "alpha", "mu"};
+      for (size_t i = 0; i < count; ++i) {
+        decoders.push_back(std::make_unique<FixedDecoder>(names[i], answers[picks[i]]));
+        outcomes.push_back(Outcome{names[i], Provenance::kDecoder, answers[picks[i]]});
+      }
+      TempDir dir;
+      auto core = DecoderDiffCore::Create({.findings_dir = dir.path()}, std::move(decoders));
+      ASSERT_TRUE(core.ok());
+      const std::vector<Divergence> expected = CompareDecodes(kAdd, outcomes);
+      DecoderDiffCore::Result result = (*core)->RunOne(Encode(kAdd));
+      EXPECT_EQ(result.divergences, static_cast<int>(expected.size()));
+      std::vector<std::string> names_expected;
+      for (const Divergence& divergence : expected) {
+        names_expected.push_back(divergence.signature.HexId() + ".json");
+      }
+      std::sort(names_expected.begin(), names_expected.end());
+      names_expected.erase(std::unique(names_expected.begin(), names_expected.end()),
+                           names_expected.end());
+      std::vector<std::string> files = dir.Files();
+      std::sort(files.begin(), files.end());
+      EXPECT_EQ(files, names_expected) << count << " " << first << " " << second;
+    }
+  }
+}
+
+TEST(MnemonicSpellingCacheTest, GivesWhatNormalizeMnemonicGives) {
+  MnemonicSpellingCache cache;
+  const std::vector<std::string> texts = {
+      "",     "nop",     "jae", "jnb", "cmpltps", "vpcmpequb",     "vpcmpeqb",
+      "xchg", "jmp far", "sal", "shl", "retf",    "vcvtneps2bf16", "averyveryverylongmnemonic"};
+  for (int round = 0; round < 3; ++round) {  // misses first, then hits
+    for (const std::string& text : texts) {
+      // A fresh copy each time: a result that is the argument itself must point into it.
+      const std::string copy = text;
+      const absl::string_view got = cache.Normalize(copy);
+      EXPECT_EQ(got, NormalizeMnemonic(copy)) << text;
+      if (NormalizeMnemonic(copy) == copy && !copy.empty()) {
+        EXPECT_EQ(got.data(), copy.data()) << text;
+      }
+    }
+  }
+}
+
+TEST(DecodeSignatureCacheTest, FindGivesTheSignatureHashAndKeepsTheMark) {
+  DecodeSignatureCache cache;
+  const DecodeVerdict a{true, 2, DecodeFailure::kNone, 1, "xchg"};
+  const DecodeVerdict b{true, 2, DecodeFailure::kNone, 2, "nop"};
+  DecodeDivergenceView view;
+  view.kind = DivergenceKind::kMnemonic;
+  view.first_target = "capstone";
+  view.second_target = "zydis";
+  view.first = &a;
+  view.second = &b;
+  view.first_mnemonic = "xchg";
+  view.second_mnemonic = "nop";
+  const InstructionShape shape = ReadInstructionShape(kAdd.mode, kAdd.code);
+  const uint64_t expected = DecodeDivergenceSignatureHash(view, kAdd.mode, OpcodeClass(shape));
+  DecodeSignatureCache::Found found = cache.Find(view, kAdd.mode, shape);
+  EXPECT_EQ(found.hash, expected);
+  ASSERT_NE(found.marked, nullptr);
+  EXPECT_FALSE(*found.marked);
+  *found.marked = true;
+  found = cache.Find(view, kAdd.mode, shape);
+  EXPECT_EQ(found.hash, expected);
+  ASSERT_NE(found.marked, nullptr);
+  EXPECT_TRUE(*found.marked);
+  EXPECT_EQ(cache.size(), 1u);
 }
 
 TEST(DecoderDiffCoreTest, FeedsExtraCountersOnlyWhenAsked) {

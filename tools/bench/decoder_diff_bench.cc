@@ -8,18 +8,25 @@
 //                                  Intel formatter (which the Zydis adapter runs for the operand
 //                                  text), for attributing the overhead
 //   BM_DecoderDiffCore_RunOne  (b) the whole decoder_diff fuzz body: parse, decode through the
-//                                  adapters, feed features, compare (findings_dir empty)
+//                                  adapters (the same library calls as (a)), feed features,
+//                                  compare (findings_dir empty)
 //   BM_RunDecoders_Compare     (c) RunDecoders + CompareDecodes on parsed cases
 //   BM_RunDecoders             (c') RunDecoders alone
 // tools/bench/run-decoder-diff-bench runs this with repetitions and prints (b)/(a).
+// --x86diff_iterations=N runs every benchmark exactly N iterations instead of for a time (for
+// instruction counts under valgrind that compare from run to run).
 #include <Zydis/Zydis.h>
 #include <capstone/capstone.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/string_view.h"
 #include "adapters/registry.h"
 #include "benchmark/benchmark.h"
 #include "fuzz/decoder_diff_core.h"
@@ -147,7 +154,6 @@ void BM_Direct_CapstoneZydis(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Direct_CapstoneZydis);
 
 void BM_Direct_Capstone(benchmark::State& state) {
   const std::vector<BenchCase>& cases = Cases();
@@ -157,7 +163,6 @@ void BM_Direct_Capstone(benchmark::State& state) {
     benchmark::DoNotOptimize(capstone.Decode(cases[i++ & (kCaseCount - 1)].test_case));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Direct_Capstone);
 
 void BM_Direct_Zydis(benchmark::State& state) {
   const std::vector<BenchCase>& cases = Cases();
@@ -168,7 +173,6 @@ void BM_Direct_Zydis(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Direct_Zydis);
 
 void BM_Direct_ZydisFormat(benchmark::State& state) {
   const std::vector<BenchCase>& cases = Cases();
@@ -179,7 +183,6 @@ void BM_Direct_ZydisFormat(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_Direct_ZydisFormat);
 
 void BM_DecoderDiffCore_RunOne(benchmark::State& state) {
   const std::vector<BenchCase>& cases = Cases();
@@ -196,7 +199,6 @@ void BM_DecoderDiffCore_RunOne(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_DecoderDiffCore_RunOne);
 
 void RunDecodersBody(benchmark::State& state, bool compare) {
   const std::vector<BenchCase>& cases = Cases();
@@ -221,18 +223,54 @@ void RunDecodersBody(benchmark::State& state, bool compare) {
 }
 
 void BM_RunDecoders_Compare(benchmark::State& state) { RunDecodersBody(state, true); }
-BENCHMARK(BM_RunDecoders_Compare);
 
 void BM_RunDecoders(benchmark::State& state) { RunDecodersBody(state, false); }
-BENCHMARK(BM_RunDecoders);
+
+// Registration order is the order in which they run.
+struct NamedBenchmark {
+  const char* name;
+  void (*function)(benchmark::State&);
+};
+constexpr NamedBenchmark kBenchmarks[] = {
+    {"BM_Direct_CapstoneZydis", BM_Direct_CapstoneZydis},
+    {"BM_Direct_Capstone", BM_Direct_Capstone},
+    {"BM_Direct_Zydis", BM_Direct_Zydis},
+    {"BM_Direct_ZydisFormat", BM_Direct_ZydisFormat},
+    {"BM_DecoderDiffCore_RunOne", BM_DecoderDiffCore_RunOne},
+    {"BM_RunDecoders_Compare", BM_RunDecoders_Compare},
+    {"BM_RunDecoders", BM_RunDecoders},
+};
 
 }  // namespace
 }  // namespace x86diff::bench
 
 // BENCHMARK_MAIN, except that the inputs are built before any benchmark runs, so that a profile
-// of one benchmark function (run-decoder-diff-bench --callgrind) holds only the per-case work.
+// of one benchmark function (run-decoder-diff-bench --callgrind) holds only the per-case work,
+// and that --x86diff_iterations=N runs every benchmark exactly N iterations (Google Benchmark
+// 1.7 has no fixed-count flag; --benchmark_min_time picks a count from the speed, which under
+// valgrind varies from run to run and changes how far first-time costs are amortised).
 int main(int argc, char** argv) {
+  using x86diff::bench::kBenchmarks;
+  constexpr absl::string_view kIterationsFlag = "--x86diff_iterations=";
+  int64_t iterations = 0;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (absl::StartsWith(arg, kIterationsFlag)) {
+      if (!absl::SimpleAtoi(arg.substr(kIterationsFlag.size()), &iterations) || iterations <= 0) {
+        std::fprintf(stderr, "decoder_diff_bench: bad %s\n", argv[i]);
+        return 1;
+      }
+      continue;
+    }
+    argv[kept++] = argv[i];
+  }
+  argc = kept;
   x86diff::bench::Cases();
+  for (const auto& [name, function] : kBenchmarks) {
+    benchmark::internal::Benchmark* registered = benchmark::RegisterBenchmark(name, function);
+    if (iterations > 0) registered->Iterations(iterations);
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
