@@ -67,6 +67,17 @@ absl::StatusOr<ExecRun> RunExecution(absl::Span<const Decoder* const> decoders,
                                      absl::Span<Executor* const> executors,
                                      const TestCase& test_case, const ExecRunOptions& options = {});
 
+// RunExecution over many cases, with each executor's share of the cases in one ExecuteBatch()
+// call (executors that batch, e.g. native and kvm, then need far fewer round trips). Result i is
+// what RunExecution(decoders, executors, cases[i], options) gives: decoded, trimmed and compared
+// the same way; a decoder error fails only that case's entry. When an executor's ExecuteBatch()
+// fails, its cases run one by one through Execute(), so an infrastructure error lands on the case
+// that caused it (as a kCrash outcome, as in RunExecution) and the other cases keep their results.
+std::vector<absl::StatusOr<ExecRun>> RunExecutionBatch(absl::Span<const Decoder* const> decoders,
+                                                       absl::Span<Executor* const> executors,
+                                                       absl::Span<const TestCase> cases,
+                                                       const ExecRunOptions& options = {});
+
 // The case as RunExecution hands it to executors, given the decoder outcomes (exposed for tests
 // and tools that show the executed bytes).
 TestCase TrimToFirstInstruction(const TestCase& test_case, absl::Span<const Outcome> decoded,

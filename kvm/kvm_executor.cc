@@ -199,10 +199,44 @@ absl::StatusOr<Stop> KvmExecutor::RunVcpu(Vcpu& vcpu, absl::Duration limit) {
 
 absl::StatusOr<ExecResult> KvmExecutor::Execute(const TestCase& test_case) {
   ++stats_.cases;
-  return ExecuteOne(test_case);
+  ASSIGN_OR_RETURN(ExecResult result, ExecuteOne(test_case));
+  RETURN_IF_ERROR(ProbeFaultLength(test_case, result));
+  return result;
 }
 
-absl::StatusOr<ExecResult> KvmExecutor::ExecuteOne(const TestCase& test_case) {
+// The method of adapters/native/length_probe.h: the first k code bytes end where the not-present
+// page after the code page begins. While k is shorter than the first instruction, the CPU needs a
+// byte from that page and takes a #PF with CR2 at the boundary and RIP still at the instruction;
+// the smallest k without that fault is the instruction's length as this CPU fetches it. Real mode
+// has no paging (the page after its code page has no memory slot: an MMIO exit), so no probing.
+absl::Status KvmExecutor::ProbeFaultLength(const TestCase& test_case, ExecResult& result) {
+  if (!options_.probe_length || result.status != ExecStatus::kFault ||
+      test_case.mode == Mode::kReal16) {
+    return absl::OkStatus();
+  }
+  const MemoryLayout& layout = LayoutFor(test_case.mode);
+  const uint64_t boundary = layout.code_address + layout.code_size;
+  const size_t max_k = std::min(test_case.code.size(), kMaxInstructionBytes);
+  TestCase probe = test_case;
+  for (size_t k = 1; k <= max_k; ++k) {
+    probe.code.assign(test_case.code.begin(), test_case.code.begin() + k);
+    ++stats_.probe_runs;
+    ASSIGN_OR_RETURN(const ExecResult run, ExecuteOne(probe, layout.code_size - k));
+    if (run.status == ExecStatus::kCrash || run.status == ExecStatus::kUnsupported) {
+      return absl::OkStatus();  // the probe says nothing; the length stays unknown
+    }
+    const bool boundary_fetch_fault = run.status == ExecStatus::kFault && run.vector == kVectorPF &&
+                                      run.has_fault_address && run.fault_address == boundary &&
+                                      run.final_state.rip == boundary - k;
+    if (!boundary_fetch_fault) {
+      result.length = static_cast<uint8_t>(k);
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ExecResult> KvmExecutor::ExecuteOne(const TestCase& test_case, size_t code_offset) {
   const Mode mode = test_case.mode;
   const MemoryLayout& layout = LayoutFor(mode);
   if (test_case.code.size() >= layout.code_size) {
@@ -224,16 +258,20 @@ absl::StatusOr<ExecResult> KvmExecutor::ExecuteOne(const TestCase& test_case) {
     return absl::InternalError("layout pages are not backed by guest memory");
   }
   std::memset(code, kPaddingByte, layout.code_size);
-  std::copy(test_case.code.begin(), test_case.code.end(), code);
-  const uint64_t sentinel = layout.code_address + test_case.code.size();
-  code[test_case.code.size()] = kHltOpcode;
+  const size_t code_end = code_offset + test_case.code.size();
+  if (code_end > layout.code_size) return absl::InternalError("probe code past the code page");
+  std::copy(test_case.code.begin(), test_case.code.end(), code + code_offset);
+  const uint64_t sentinel = layout.code_address + code_end;
+  if (code_end < layout.code_size) code[code_end] = kHltOpcode;
   const std::vector<uint8_t> initial_scratch = ScratchContents(test_case);
   std::copy(initial_scratch.begin(), initial_scratch.end(), scratch);
 
   // Every case leaves the vCPU in ring 0 (exception stub) or with segments the case loaded, so
   // the mode's special registers are loaded each time (see README: I/O-bitmap sentinel).
   RETURN_IF_ERROR(vcpu.SetSregs(mode_vm->sregs));
-  RETURN_IF_ERROR(vcpu.SetRegs(ToKvmRegs(InitialState(test_case))));
+  CpuState initial = InitialState(test_case);
+  initial.rip += code_offset;
+  RETURN_IF_ERROR(vcpu.SetRegs(ToKvmRegs(initial)));
 
   ASSIGN_OR_RETURN(const Stop stop, RunVcpu(vcpu, warming_up_ ? kWarmUpTimeout : options_.timeout));
 

@@ -33,6 +33,9 @@ struct KvmExecutorOptions {
   // ExecuteBatch(): at most this many cases per run of the in-guest batch runner (1 runs every
   // case one by one; capped at kMaxBatchCases).
   int batch_size = kMaxBatchCases;
+  // Page-boundary length probing for kFault results in the paged modes (all but real16): up to
+  // min(code size, 15) extra one-by-one runs per fault (kvm/README.md, "Length of faults").
+  bool probe_length = true;
 };
 
 // Counters since Create(), for benchmarks and health checks.
@@ -44,6 +47,7 @@ struct KvmExecutorStats {
   uint64_t batched_cases = 0;   // results that came from the batch runner
   uint64_t fallback_cases = 0;  // cases the runner could not finish, re-run one by one
   uint64_t vm_builds = 0;
+  uint64_t probe_runs = 0;  // page-boundary length probe runs (each one VM exit or more)
 };
 
 // Contract (see harness/executor.h): one VM per mode, built on first use and reused; per case
@@ -76,8 +80,7 @@ class KvmExecutor final : public Executor {
   // the runner could not finish (one that alone exhausts options.timeout, a KVM exit other than
   // the runner's final hlt, a fault in ring 0), run one by one. InvalidArgument (nothing runs) when
   // a case's code does not fit the code page.
-  absl::StatusOr<std::vector<ExecResult>> ExecuteBatch(
-      absl::Span<const TestCase> cases) override;
+  absl::StatusOr<std::vector<ExecResult>> ExecuteBatch(absl::Span<const TestCase> cases) override;
 
   const KvmExecutorStats& stats() const { return stats_; }
 
@@ -98,7 +101,12 @@ class KvmExecutor final : public Executor {
   absl::StatusOr<ModeVm*> VmFor(Mode mode);
   absl::StatusOr<std::unique_ptr<ModeVm>> BuildVm(Mode mode);
   absl::Status RestoreDirtyLowMemory(ModeVm& mode_vm);
-  absl::StatusOr<ExecResult> ExecuteOne(const TestCase& test_case);
+  // One case, one KVM_RUN. `code_offset` (length probing only) places the code that far into the
+  // code page, RIP with it; the `hlt` sentinel is left out when the code ends the page.
+  absl::StatusOr<ExecResult> ExecuteOne(const TestCase& test_case, size_t code_offset = 0);
+  // Sets result.length of a kFault result by page-boundary probing (options.probe_length, paged
+  // modes); leaves it 0 when every probe faulted at the boundary or a probe crashed.
+  absl::Status ProbeFaultLength(const TestCase& test_case, ExecResult& result);
   // KVM_RUN under the timer, counted in stats_.exits.
   absl::StatusOr<Stop> RunVcpu(Vcpu& vcpu, absl::Duration limit);
   // Cases of one mode with their records, results written to `results`; falls back to

@@ -46,6 +46,10 @@ absl::StatusOr<std::vector<ExecResult>> KvmExecutor::ExecuteBatch(
                              absl::MakeSpan(results).subspan(i, end - i)));
     i = end;
   }
+  // As Execute(): faults get their length probed (one by one, outside the runner).
+  for (size_t k = 0; k < cases.size(); ++k) {
+    RETURN_IF_ERROR(ProbeFaultLength(cases[k], results[k]));
+  }
   stats_.cases += cases.size();
   return results;
 }

@@ -101,7 +101,7 @@ class NativeExecutor final : public Executor {
   // Runs the cases in order, batch_size per round trip, and returns one result per case in the
   // same order. FailedPrecondition if a case is not kLong64, InvalidArgument if its code is longer
   // than kMaxCodeBytes (nothing runs then); Internal when a child cannot be (re)started.
-  absl::StatusOr<std::vector<ExecResult>> ExecuteBatch(absl::Span<const TestCase> cases);
+  absl::StatusOr<std::vector<ExecResult>> ExecuteBatch(absl::Span<const TestCase> cases) override;
 
   const NativeExecutorStats& stats() const { return stats_; }
 

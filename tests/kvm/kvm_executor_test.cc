@@ -270,7 +270,9 @@ std::vector<ExecCase> Cases() {
 class KvmExecutorTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<KvmExecutor>> created = KvmExecutor::Create();
+    // Without length probing: the table's faults expect length 0 (probing has its own test).
+    absl::StatusOr<std::unique_ptr<KvmExecutor>> created =
+        KvmExecutor::Create({.probe_length = false});
     if (created.ok()) {
       executor_ = std::move(created).value().release();
     } else {
@@ -299,6 +301,59 @@ TEST(KvmExecutorCreateTest, MissingDeviceIsUnavailable) {
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.status().code(), absl::StatusCode::kUnavailable) << created.status();
   EXPECT_TRUE(absl::StrContains(created.status().message(), "/nonexistent/kvm"));
+}
+
+// Page-boundary length probing (the default): a fault reports the first instruction's length in
+// every paged mode, through Execute() and ExecuteBatch() alike; real mode (no paging) keeps 0.
+TEST_F(KvmExecutorTest, FaultLengthFromPageBoundaryProbing) {
+  absl::StatusOr<std::unique_ptr<KvmExecutor>> created = KvmExecutor::Create();
+  ASSERT_TRUE(created.ok()) << created.status();
+  KvmExecutor& probing = **created;
+  struct Row {
+    std::string name;
+    TestCase test_case;
+    uint8_t vector;
+    uint8_t length;
+  };
+  std::vector<Row> rows;
+  for (Mode mode : kAllModes) {
+    const bool paged = mode != Mode::kReal16;
+    auto add = [&](absl::string_view what, std::vector<uint8_t> code, uint8_t vector,
+                   uint8_t length, uint64_t rax = 0) {
+      TestCase test_case{.mode = mode, .code = std::move(code)};
+      CpuState state = DefaultInitialState(mode);
+      if (rax != 0) state[Gpr::kRax] = rax;
+      test_case.initial_state = state;
+      rows.push_back({Name(mode, what), test_case, vector, paged ? length : uint8_t{0}});
+    };
+    add("ud2_nop", {0x0f, 0x0b, 0x90}, kVectorUD, 2);
+    add("int3_nop", {0xcc, 0x90}, kVectorBP, 1);
+    add("xor_then_div", {0x31, 0xc9, 0xf7, 0xf1}, kVectorDE, 2);  // the first instruction's
+    if (paged) {  // cs cs cs mov eax, [rax] (cs cs 67 ... [eax] in 16-bit code): #PF, 5 bytes
+      add("prefixed_load_unmapped",
+          Is16(mode) ? std::vector<uint8_t>{0x2e, 0x2e, 0x67, 0x8b, 0x00}
+                     : std::vector<uint8_t>{0x2e, 0x2e, 0x2e, 0x8b, 0x00},
+          kVectorPF, 5, LayoutFor(mode).unmapped_address);
+    }
+  }
+  std::vector<TestCase> cases;
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.name);
+    cases.push_back(row.test_case);
+    absl::StatusOr<ExecResult> result = probing.Execute(row.test_case);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->status, ExecStatus::kFault) << result->detail;
+    EXPECT_EQ(result->vector, row.vector) << VectorName(result->vector);
+    EXPECT_EQ(result->length, row.length);
+  }
+  EXPECT_GT(probing.stats().probe_runs, 0u);
+  absl::StatusOr<std::vector<ExecResult>> batched = probing.ExecuteBatch(cases);
+  ASSERT_TRUE(batched.ok()) << batched.status();
+  ASSERT_EQ(batched->size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ((*batched)[i].vector, rows[i].vector) << rows[i].name;
+    EXPECT_EQ((*batched)[i].length, rows[i].length) << rows[i].name;
+  }
 }
 
 TEST_F(KvmExecutorTest, NameAndProvenance) {

@@ -522,6 +522,23 @@ TEST(NativeExecutorTest, BatchEqualsOneByOne) {
   }
 }
 
+// Executor::ExecuteBatch (what exec_runner's RunExecutionBatch calls) is NativeExecutor's own:
+// one round trip for the table, with the results of one-by-one runs.
+TEST(NativeExecutorTest, InterfaceBatchIsOneRoundTrip) {
+  std::vector<TestCase> cases;
+  for (const Row& row : Rows()) cases.push_back(row.test_case);
+  NativeExecutor& native = SharedExecutor();
+  Executor& executor = native;
+  const uint64_t round_trips = native.stats().round_trips;
+  absl::StatusOr<std::vector<ExecResult>> batch = executor.ExecuteBatch(cases);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_EQ(native.stats().round_trips, round_trips + 1);
+  ASSERT_EQ(batch->size(), cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    EXPECT_TRUE(SameOutcome((*batch)[i], RunCase(cases[i]))) << Rows()[i].name;
+  }
+}
+
 TEST(NativeExecutorTest, BatchesLargerThanTheBatchSizeAndCrashesInside) {
   absl::StatusOr<std::unique_ptr<NativeExecutor>> executor =
       NativeExecutor::Create({.timeout = absl::Milliseconds(20), .batch_size = 4});
