@@ -432,6 +432,7 @@ absl::Status RunCampaignCommand(const CampaignOptions& options, std::ostream& ou
   finish.waivers = options.waivers;
   finish.minimize = options.minimize;
   finish.max_examples = options.max_examples;
+  finish.max_rows = options.max_rows;
   finish.color = options.color;
   return FinishCampaign(finish, out, err);
 }

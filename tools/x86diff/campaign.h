@@ -40,6 +40,7 @@ struct CampaignOptions {
   std::string waivers;     // waivers file for triage and report (may be empty)
   bool minimize = true;    // minimize each bucket's example at the end
   int max_examples = 0;    // buckets with an example (and minimized) in the report; 0: all
+  int max_rows = 30;       // rows of the printed triage; 0: all
   // Progress: rewrite one line in place (terminals) or print a line every progress_interval.
   bool progress_in_place = false;
   absl::Duration progress_interval = absl::Seconds(30);

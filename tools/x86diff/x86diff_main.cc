@@ -53,7 +53,8 @@ ABSL_FLAG(int, max_examples, 0,
           "first (0: every bucket); campaign minimizes those examples");
 ABSL_FLAG(int, max_rows, 0,
           "summary: show at most this many rows in the patterns and bucket tables (0: all); "
-          "triage: at most this many buckets per table (0: all)");
+          "triage: at most this many buckets per table (0: all); campaign: rows of the closing "
+          "triage (default 30)");
 ABSL_FLAG(std::vector<std::string>, executors, {},
           "run, replay --exec, minimize --exec: comma-separated executors to run: native, unicorn, kvm (default: every one this "
           "machine has; kvm is skipped with a note when /dev/kvm is unusable). record: default "
@@ -245,7 +246,8 @@ constexpr Command kCommands[] = {
      "example is minimized into minimized/, the triage is printed and report.md and report.html "
      "are written. Needs the fuzz target binaries: build the fuzz preset and run its x86diff "
      "(build/fuzz/tools/x86diff/x86diff), or name them with --fuzzer_dir.",
-     "out,duration,targets,modes,jobs,fuzzer_dir,seeds,dict,waivers,minimize,max_examples,color",
+     "out,duration,targets,modes,jobs,fuzzer_dir,seeds,dict,waivers,minimize,max_examples,max_rows,"
+     "color",
      &RunCampaign},
     {"minimize", "<finding or test case file>",
      "shrink a reproducer while it keeps its divergence signature; write the minimized finding",
@@ -474,6 +476,7 @@ int RunCampaign(const Args& args) {
   options.waivers = absl::GetFlag(FLAGS_waivers);
   options.minimize = absl::GetFlag(FLAGS_minimize);
   options.max_examples = absl::GetFlag(FLAGS_max_examples);
+  if (absl::GetFlag(FLAGS_max_rows) > 0) options.max_rows = absl::GetFlag(FLAGS_max_rows);
   options.progress_in_place = isatty(STDERR_FILENO);
   if (options.progress_in_place) options.progress_interval = absl::Seconds(1);
   options.color = UseColor();
