@@ -7,6 +7,7 @@
 #include "harness/memory_layout.h"
 #include "kvm/case_end.h"
 #include "kvm/guest_state.h"
+#include "kvm/vector_reset.h"
 
 // The two runner blobs (batch_runner.S, .rodata): [begin, end) is copied to
 // X86DIFF_KVM_BATCH_RUNNER; the other symbols locate the entry, the stubs' common handler and
@@ -25,6 +26,9 @@ static_assert(X86DIFF_KVM_KERNEL_DATA_SELECTOR == kSelectorKernelData);
 static_assert(X86DIFF_KVM_GDT == kGdtAddress);
 static_assert(X86DIFF_KVM_RUNNER_STACK_SELECTOR == kSelectorRunnerStack);
 static_assert(X86DIFF_KVM_BATCH_STUBS >= kFlatPtAddress + kPageSize);
+static_assert(X86DIFF_KVM_BATCH_FPU_INIT % 64 == 0);  // xrstor's alignment
+static_assert(X86DIFF_KVM_BATCH_FPU_INIT >= X86DIFF_KVM_HLT_IDT_IMAGE + 0x1000);
+static_assert(X86DIFF_KVM_BATCH_FPU_INIT + kInitXsaveImageBytes <= X86DIFF_KVM_ESPFIX_FRAME);
 static_assert(X86DIFF_KVM_BATCH_RECORDS_END == kSystemBase + kSystemSize);
 static_assert(X86DIFF_KVM_REC_PATCHES + X86DIFF_KVM_REC_MAX_PATCHES <= X86DIFF_KVM_REC_OUT);
 static_assert(X86DIFF_KVM_REC_CODE + X86DIFF_KVM_REC_MAX_CODE <= X86DIFF_KVM_REC_PATCHES);
@@ -132,7 +136,7 @@ std::optional<std::vector<uint8_t>> EncodeRecord(const TestCase& test_case) {
   return record;
 }
 
-absl::Status WriteBatchSupport(Mode mode, Vm& vm) {
+absl::Status WriteBatchSupport(Mode mode, const GuestFeatures& features, Vm& vm) {
   if (!ModeHasBatchRunner(mode)) return absl::OkStatus();
   uint8_t* system = vm.Host(kSystemBase, kSystemSize);
   if (system == nullptr) return absl::InternalError("system area unbacked");
@@ -167,6 +171,11 @@ absl::Status WriteBatchSupport(Mode mode, Vm& vm) {
 
   const std::vector<uint8_t>& scratch = DefaultScratch(mode);
   std::memcpy(at(X86DIFF_KVM_BATCH_PRISTINE), scratch.data(), scratch.size());
+
+  // The same state as one by one (vector_reset.h); xrstor needs CR4.OSXSAVE, which the mode's
+  // sregs set exactly when features.xsave.
+  WriteInitXsaveImage(at(X86DIFF_KVM_BATCH_FPU_INIT), features.xsave ? (features.xcr0 & 0x3) : 0);
+  Store<uint64_t>(Control(vm) + X86DIFF_KVM_CTL_XSAVE, features.xsave ? 1 : 0);
   return absl::OkStatus();
 }
 

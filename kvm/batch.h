@@ -13,6 +13,7 @@
 #include "harness/mode.h"
 #include "harness/test_case.h"
 #include "kvm/batch_abi.h"
+#include "kvm/guest_state.h"
 #include "kvm/kvm_fd.h"
 
 namespace x86diff::kvm {
@@ -31,9 +32,10 @@ bool ModeHasBatchRunner(Mode mode);
 // loads all 64 bits).
 std::optional<std::vector<uint8_t>> EncodeRecord(const TestCase& test_case);
 
-// Writes the runner, the batch stubs, the batch and `hlt` IDT images and the default scratch
-// contents into a freshly built VM of `mode` (ModeHasBatchRunner).
-absl::Status WriteBatchSupport(Mode mode, Vm& vm);
+// Writes the runner, the batch stubs, the batch and `hlt` IDT images, the default scratch
+// contents and the vector init image (with the control block's XSAVE flag, which PrepareRun
+// leaves alone) into a freshly built VM of `mode` (ModeHasBatchRunner).
+absl::Status WriteBatchSupport(Mode mode, const GuestFeatures& features, Vm& vm);
 // Copies the batch IDT image (gates to the batch stubs) or the `hlt` one over the IDT.
 void SelectIdt(Mode mode, Vm& vm, bool batch);
 

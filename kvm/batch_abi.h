@@ -18,6 +18,10 @@
 // switches to batch mode, and the `hlt` IDT image (X86DIFF_KVM_HLT_IDT_IMAGE) back.
 #define X86DIFF_KVM_BATCH_IDT_IMAGE 0x20c000
 #define X86DIFF_KVM_HLT_IDT_IMAGE 0x20d000
+// The vector init image (vector_reset.h WriteInitXsaveImage, XSTATE_BV = XCR0 & 3): the runner
+// executes xrstor (EDX:EAX all ones: every XCR0 component) or, without XSAVE, fxrstor from it
+// before entering each case.
+#define X86DIFF_KVM_BATCH_FPU_INIT 0x20e000
 // Ring-0 stack top (guest_state.h kKernelStackTop) and the kernel data selector.
 #define X86DIFF_KVM_KERNEL_STACK_TOP 0x220000
 #define X86DIFF_KVM_KERNEL_DATA_SELECTOR 0x18
@@ -47,7 +51,8 @@
 #define X86DIFF_KVM_CTL_ESPFIX 72       // non-zero: the user SS is 16-bit (prot16)
 #define X86DIFF_KVM_CTL_RESTORE 80      // scratch pages (bit i: page i) to restore before a case
 #define X86DIFF_KVM_CTL_SCRATCH_PTE 88  // address of the first scratch page's PTE
-#define X86DIFF_KVM_CTL_SIZE 96
+#define X86DIFF_KVM_CTL_XSAVE 96        // non-zero: xrstor the FPU init image, else fxrstor
+#define X86DIFF_KVM_CTL_SIZE 104
 
 #define X86DIFF_KVM_STATUS_RUNNING 0
 #define X86DIFF_KVM_STATUS_DONE 1   // every case ran; the runner halted at its `done` hlt

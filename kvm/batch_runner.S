@@ -7,7 +7,8 @@
 //   runner32  ring-0 32-bit code for prot32 and prot16 (iretl to the ring-3 case).
 // Per case the runner restores the scratch pages the previous case wrote or patched (default
 // contents), applies the record's patch stream, clears the scratch PTEs' dirty bits, rewrites the
-// code page (previous bytes back to 0xcc, the code, the `hlt` sentinel), loads the case's data
+// code page (previous bytes back to 0xcc, the code, the `hlt` sentinel), restores the vector
+// init state (xrstor/fxrstor from X86DIFF_KVM_BATCH_FPU_INIT), loads the case's data
 // segments, GPRs and RFLAGS and enters it at CPL 3 with iret. Every exception vector enters
 // ring 0 through a batch stub (`[push 0;] push vector; jmp handler`): the handler saves the GPRs
 // and the frame (the sentinel's #GP(0) included) into the case's record, copies out the scratch
@@ -104,7 +105,16 @@ x86diff_kvm_runner64_entry:
         movq    REC(CODE_BYTES), %rcx
         incq    %rcx
         movq    %rcx, CTL(CODE_USED)
-        // Data segments as the mode's sregs have them; then the iretq frame.
+        // Vector state back to its init values (vector_reset.h): every case starts alike.
+        movl    $X86DIFF_KVM_BATCH_FPU_INIT, %esi
+        cmpq    $0, CTL(XSAVE)
+        je      3f
+        movl    $-1, %eax
+        movl    $-1, %edx
+        xrstor  (%rsi)
+        jmp     4f
+3:      fxrstor (%rsi)
+4:      // Data segments as the mode's sregs have them; then the iretq frame.
         movl    CTL(USER_SS), %eax
         movl    %eax, %ds
         movl    %eax, %es
@@ -283,7 +293,15 @@ x86diff_kvm_runner32_entry:
         movl    REC32(CODE_BYTES), %ecx
         incl    %ecx
         movl    %ecx, CTL32(CODE_USED)
-        movl    CTL32(ESPFIX), %eax
+        movl    $X86DIFF_KVM_BATCH_FPU_INIT, %esi
+        cmpl    $0, CTL32(XSAVE)
+        je      3f
+        movl    $-1, %eax
+        movl    $-1, %edx
+        xrstor  (%esi)
+        jmp     4f
+3:      fxrstor (%esi)
+4:      movl    CTL32(ESPFIX), %eax
         testl   %eax, %eax
         jnz     .Lespfix32
         // The iretl frame on the (kernel, flat) stack.

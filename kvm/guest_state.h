@@ -10,6 +10,7 @@
 
 #include <linux/kvm.h>
 
+#include <cstddef>
 #include <cstdint>
 
 #include "absl/status/status.h"
@@ -93,6 +94,10 @@ struct GuestFeatures {
   bool xsave = false;
   bool one_gib_pages = false;  // reported; not used (see README: only backed memory is mapped)
   uint64_t xcr0 = 0x1;         // value to load with KVM_SET_XCRS when xsave
+  // The host's KVM_CAP_XSAVE (the per-case vector reset uses KVM_SET_XSAVE, else KVM_SET_FPU)
+  // and the buffer size KVM_SET_XSAVE reads (4096, or KVM_CAP_XSAVE2's when larger).
+  bool kvm_set_xsave = false;
+  size_t kvm_xsave_bytes = 4096;
   // The host (L1) runs under QEMU TCG (CPUID 0x40000000 says "TCGTCGTCGTCG"). QEMU's TCG aborts
   // on a 32-bit stack switch when TR's cached type is "busy" (target/i386 get_ss_esp_from_tss
   // wants type & 7 == 1), although busy is what LTR leaves and what VMX entry requires. Under

@@ -14,6 +14,7 @@
 #include "harness/status_macros.h"
 #include "harness/test_case.h"
 #include "kvm/case_end.h"
+#include "kvm/vector_reset.h"
 
 namespace x86diff::kvm {
 
@@ -113,6 +114,11 @@ absl::StatusOr<std::unique_ptr<KvmExecutor>> KvmExecutor::Create(KvmExecutorOpti
   GuestFeatures features = FeaturesFrom(system);
   if (features.xsave && system.CheckExtension(KVM_CAP_XCRS) <= 0) features.xsave = false;
   if (!features.xsave) features.xcr0 = 0x1;
+  features.kvm_set_xsave = system.CheckExtension(KVM_CAP_XSAVE) > 0;
+#ifdef KVM_CAP_XSAVE2
+  features.kvm_xsave_bytes = std::max<size_t>(features.kvm_xsave_bytes,
+                                              std::max(0, system.CheckExtension(KVM_CAP_XSAVE2)));
+#endif
   if (options.timeout_signal == 0) options.timeout_signal = SIGRTMIN + 4;
   ASSIGN_OR_RETURN(RunTimer timer, RunTimer::Create(options.timeout_signal));
   return std::unique_ptr<KvmExecutor>(
@@ -136,7 +142,7 @@ absl::StatusOr<std::unique_ptr<KvmExecutor::ModeVm>> KvmExecutor::BuildVm(Mode m
   const bool real_mode = mode == Mode::kReal16;
   RETURN_IF_ERROR(AddGuestMemory(vm, /*log_dirty_low=*/real_mode));
   RETURN_IF_ERROR(WriteSystemTables(mode, features_, vm));
-  RETURN_IF_ERROR(WriteBatchSupport(mode, vm));
+  RETURN_IF_ERROR(WriteBatchSupport(mode, features_, vm));
   RETURN_IF_ERROR(vm.vcpu().GetSregs(mode_vm->sregs));
   ApplyModeSregs(mode, features_, mode_vm->sregs);
   mode_vm->runner_sregs = mode_vm->sregs;
@@ -272,6 +278,8 @@ absl::StatusOr<ExecResult> KvmExecutor::ExecuteOne(const TestCase& test_case, si
   CpuState initial = InitialState(test_case);
   initial.rip += code_offset;
   RETURN_IF_ERROR(vcpu.SetRegs(ToKvmRegs(initial)));
+  // Every case starts from the same x87/SSE/AVX state (vector_reset.h).
+  RETURN_IF_ERROR(ResetVectorState(vcpu, features_.kvm_set_xsave, features_.kvm_xsave_bytes));
 
   ASSIGN_OR_RETURN(const Stop stop, RunVcpu(vcpu, warming_up_ ? kWarmUpTimeout : options_.timeout));
 
