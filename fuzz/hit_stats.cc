@@ -10,9 +10,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "harness/atomic_file.h"
-#include "nlohmann/json.hpp"
+#include "harness/hit_stats_format.h"
 
 namespace x86diff {
 namespace {
@@ -47,17 +46,16 @@ absl::Status HitStats::Flush() {
   now_ = UnixSeconds();
   last_flush_ = now_;
   if (!dirty_) return absl::OkStatus();
-  nlohmann::json signatures = nlohmann::json::array();
+  HitStatsFile file;
+  file.target = target_;
+  file.pid = getpid();
+  file.written_at = now_;
+  file.signatures.reserve(entries_.size());
   for (const auto& [hash, entry] : entries_) {
-    signatures.push_back({{"id", absl::StrFormat("%016x", hash)},
-                          {"hits", entry.hits},
-                          {"first_seen", entry.first_seen},
-                          {"last_seen", entry.last_seen}});
+    file.signatures.push_back(
+        {hash, static_cast<int64_t>(entry.hits), entry.first_seen, entry.last_seen});
   }
-  nlohmann::json file = {{"format", "x86diff-hits"}, {"version", 1},
-                         {"target", target_},        {"pid", getpid()},
-                         {"written_at", now_},       {"signatures", std::move(signatures)}};
-  absl::Status written = WriteFileAtomically(path_, file.dump() + "\n");
+  absl::Status written = WriteFileAtomically(path_, HitStatsToJson(file));
   if (written.ok()) dirty_ = false;
   return written;
 }
